@@ -1,0 +1,1 @@
+"""The HTTP API: one thin router per resource, mounted by create_app()."""

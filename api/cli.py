@@ -1,0 +1,84 @@
+"""The `coop` command: serve, migrate, load the demo co-op, create users, run a worker."""
+
+from __future__ import annotations
+
+import typer
+
+from coop.config import get_settings
+
+app = typer.Typer(help="Run an agency-worker co-operative.", no_args_is_help=True)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (SQLite or PostgreSQL, from COOP_DATABASE_URL)."""
+    from coop.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    typer.echo(f"Database is up to date: {settings.database_url}")
+
+
+@app.command()
+def demo(force: bool = typer.Option(False, help="Load even if the database already has members.")) -> None:
+    """Load the demo co-op (deterministic) into an empty database, and print the demo sign-ins."""
+    from coop import demo as demo_data
+    from coop.db import make_engine
+    from coop.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        loaded = demo_data.load_if_empty(engine, force=force)
+    finally:
+        engine.dispose()
+    typer.echo("Loaded the demo co-op." if loaded else "The database already has a co-op; demo not loaded.")
+    typer.echo(demo_data.sign_in_help(settings.public_url))
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (COOP_HOST, default 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (COOP_PORT, default 8000)."),
+) -> None:
+    """Serve the API and the web pages."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port)
+
+
+@app.command("create-user")
+def create_user(
+    email: str,
+    name: str = typer.Option(..., help="The person's name."),
+    role: list[str] = typer.Option(..., help="member, client, coordinator, board or admin (repeat for more)."),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    member_id: int = typer.Option(None, help="For a member: their member id."),
+    client_id: int = typer.Option(None, help="For a client contact: their organisation's id."),
+) -> None:
+    """Create a sign-in."""
+    from sqlmodel import Session
+
+    from coop.auth import service as auth_service
+    from coop.db import make_engine
+    from coop.errors import DomainError
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with Session(engine) as session:
+            user = auth_service.create_user(
+                session, email=email, name=name, password=password, roles=set(role),
+                member_id=member_id, client_id=client_id,
+            )
+            typer.echo(f"Created user {user.id} <{user.email}> with roles {', '.join(sorted(role))}.")
+    except DomainError as error:
+        typer.echo(f"Error: {error.detail}", err=True)
+        raise typer.Exit(code=2) from error
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    app()

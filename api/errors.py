@@ -1,0 +1,58 @@
+"""Domain errors and bad input become clear 4xx answers, each with `detail` and, where a rule decided, `code`."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from coop.errors import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+
+log = logging.getLogger(__name__)
+
+STATUS = {NotFound: 404, PermissionDenied: 403, Conflict: 409, InvalidInput: 422, NotAuthenticated: 401}
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or "body"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, error: DomainError):
+        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        body = {"detail": error.detail, "code": error.code, **error.extra}
+        if isinstance(error, InvalidInput) and error.field:
+            body["field"] = error.field
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError):
+        errors = [
+            {"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg", "is not valid").removeprefix("Value error, ")}
+            for e in error.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return JSONResponse({"detail": detail, "code": "invalid", "errors": errors}, status_code=422)
+
+    @app.exception_handler(IntegrityError)
+    async def integrity(_request: Request, error: IntegrityError):
+        # The database refused a write the code let through (e.g. a race): say so, never a 500.
+        log.warning("integrity error: %s", error.orig)
+        return JSONResponse(
+            {"detail": "That conflicts with a change made at the same moment; nothing was saved.", "code": "conflict"},
+            status_code=409,
+        )
+
+    @app.exception_handler(OperationalError)
+    async def busy(_request: Request, error: OperationalError):
+        log.warning("database busy: %s", error.orig)
+        return JSONResponse(
+            {"detail": "The co-op's database is busy; nothing was saved. Try again.", "code": "busy"},
+            status_code=503,
+        )

@@ -1,0 +1,36 @@
+"""The application: the API under /api, the web pages at /, one engine for both."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from api import errors
+from api.routers import auth, clients, members
+from coop.config import Settings, get_settings
+from coop.db import make_engine
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Co-op cover",
+        summary="Run an agency-worker co-operative: members, clients, shifts, bookings and rosters.",
+        version="0.1.0",
+        docs_url="/docs",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+
+    api = APIRouter(prefix="/api")
+    for module in (auth, members, clients):
+        api.include_router(module.router)
+    app.include_router(api)
+    errors.install(app)
+
+    try:
+        from web.app import mount as mount_web
+    except ImportError:  # the web pages are optional while they are being built
+        mount_web = None
+    if mount_web is not None:
+        mount_web(app)
+    return app

@@ -1,0 +1,80 @@
+"""Clients: schools, wards and care providers, their contacts and their member lists."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import CurrentActor, SessionDep
+from coop.clients import service as client_service
+from coop.clients.schemas import (
+    ClientCreate,
+    ClientPublic,
+    ClientsPublic,
+    ClientUpdate,
+    ContactCreate,
+    ContactPublic,
+    ListEntryCreate,
+    ListEntryPublic,
+)
+from coop.enums import ClientKind, ListKind
+
+router = APIRouter(prefix="/clients", tags=["clients"])
+
+
+@router.get("", response_model=ClientsPublic)
+def list_clients(
+    actor: CurrentActor,
+    session: SessionDep,
+    kind: ClientKind | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+):
+    rows, count = client_service.list_clients(session, actor, kind=kind, q=q, limit=limit, offset=offset)
+    return ClientsPublic(data=[ClientPublic.model_validate(c) for c in rows], count=count)
+
+
+@router.post("", response_model=ClientPublic, status_code=201)
+def create_client(data: ClientCreate, actor: CurrentActor, session: SessionDep):
+    return client_service.create_client(session, actor, data)
+
+
+@router.get("/{client_id}", response_model=ClientPublic)
+def read_client(client_id: int, actor: CurrentActor, session: SessionDep):
+    return client_service.get_client(session, actor, client_id)
+
+
+@router.patch("/{client_id}", response_model=ClientPublic)
+def update_client(client_id: int, data: ClientUpdate, actor: CurrentActor, session: SessionDep):
+    return client_service.update_client(session, actor, client_id, data)
+
+
+@router.get("/{client_id}/contacts", response_model=list[ContactPublic])
+def list_contacts(client_id: int, actor: CurrentActor, session: SessionDep):
+    return client_service.list_contacts(session, actor, client_id)
+
+
+@router.post("/{client_id}/contacts", response_model=ContactPublic, status_code=201)
+def add_contact(client_id: int, data: ContactCreate, actor: CurrentActor, session: SessionDep):
+    return client_service.add_contact(session, actor, client_id, data)
+
+
+def _list_routes(path: str, kind: ListKind) -> None:
+    @router.get(f"/{{client_id}}/{path}", response_model=list[ListEntryPublic], name=f"list_{kind.value}")
+    def read_list(client_id: int, actor: CurrentActor, session: SessionDep):
+        return client_service.list_entries(session, actor, client_id, kind)
+
+    @router.post(f"/{{client_id}}/{path}", response_model=ListEntryPublic, status_code=201, name=f"add_{kind.value}")
+    def add_entry(client_id: int, data: ListEntryCreate, actor: CurrentActor, session: SessionDep):
+        return client_service.add_to_list(session, actor, client_id, kind, data.member_id, data.note)
+
+    @router.delete(f"/{{client_id}}/{path}/{{member_id}}", status_code=204, name=f"remove_{kind.value}")
+    def remove_entry(client_id: int, member_id: int, actor: CurrentActor, session: SessionDep):
+        client_service.remove_from_list(session, actor, client_id, kind, member_id)
+        return Response(status_code=204)
+
+
+_list_routes("preferred-members", ListKind.preferred)
+_list_routes("do-not-send", ListKind.do_not_send)

@@ -1,0 +1,1 @@
+"""Users, roles, passwords and tokens, and the policy every use-case asks before it acts."""

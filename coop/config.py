@@ -1,0 +1,36 @@
+"""Settings read from the environment (prefix COOP_), behind get_settings()."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE = f"sqlite:///{Path.cwd() / 'coop.db'}"
+DEV_SECRET = "dev-only-secret-change-me-for-production-0123456789"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COOP_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_SQLITE
+    port: int = 8000
+    host: str = "127.0.0.1"
+    secret_key: str = DEV_SECRET
+    token_minutes: int = 12 * 60
+    # Where notifications go: "log" (default) or "smtp".
+    mail_sender: str = "log"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_from: str = "cover@demo.coop"
+    # Public base URL, used in links such as the member's calendar feed.
+    public_url: str = "http://127.0.0.1:8000"
+    # Run queued roster solves in a thread inside the app (the SQLite default).
+    embedded_worker: bool = Field(default=True)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The member registry: the workers who own the co-op, their credentials and availability."""

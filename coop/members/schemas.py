@@ -1,0 +1,190 @@
+"""What the member registry takes in and gives out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+from coop.enums import CredentialKind, MembershipClass, MemberStatus, Profession, WelshLevel
+from coop.geo import normalise_postcode
+
+Skill = str
+
+
+def _clean_skills(skills: list[str] | None) -> list[str] | None:
+    if skills is None:
+        return None
+    cleaned = []
+    for skill in skills:
+        tag = skill.strip()
+        if not tag or len(tag) > 40:
+            raise ValueError("each skill is a tag of 1 to 40 characters")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
+def _clean_postcode(postcode: str | None) -> str | None:
+    return normalise_postcode(postcode) if postcode else None
+
+
+class MemberCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+    profession: Profession
+    membership_class: MembershipClass = MembershipClass.worker
+    grade: str | None = Field(default=None, max_length=10)
+    skills: list[Skill] = Field(default_factory=list)
+    welsh_level: WelshLevel = WelshLevel.none
+    phone: str | None = Field(default=None, max_length=40)
+    postcode: str | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    max_hours_per_week: int = Field(default=37, ge=0, le=80)
+    max_travel_km: int = Field(default=25, ge=0, le=500)
+    opted_out_48h: bool = False
+    share_capital_pence: int = Field(default=100, ge=100)
+    care_started_on: date | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+
+    _skills = field_validator("skills")(_clean_skills)
+    _postcode = field_validator("postcode")(_clean_postcode)
+
+
+class MemberUpdate(BaseModel):
+    """Every field optional: only what is sent changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: EmailStr | None = None
+    profession: Profession | None = None
+    membership_class: MembershipClass | None = None
+    grade: str | None = Field(default=None, max_length=10)
+    skills: list[Skill] | None = None
+    welsh_level: WelshLevel | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    postcode: str | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    max_hours_per_week: int | None = Field(default=None, ge=0, le=80)
+    max_travel_km: int | None = Field(default=None, ge=0, le=500)
+    opted_out_48h: bool | None = None
+    care_started_on: date | None = None
+
+    _skills = field_validator("skills")(_clean_skills)
+    _postcode = field_validator("postcode")(_clean_postcode)
+
+
+# What a member may change on their own record; the rest is the coordinators' to verify.
+SELF_EDITABLE = frozenset(
+    {"phone", "postcode", "latitude", "longitude", "welsh_level", "max_hours_per_week", "max_travel_km", "opted_out_48h"}
+)
+
+
+class MemberPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    email: str
+    phone: str | None
+    profession: str
+    membership_class: str
+    status: str
+    status_changed_at: datetime
+    joined_on: date | None
+    left_on: date | None
+    share_capital_pence: int
+    postcode: str | None
+    latitude: float | None
+    longitude: float | None
+    welsh_level: str
+    grade: str | None
+    skills: list[str]
+    max_hours_per_week: int
+    max_travel_km: int
+    opted_out_48h: bool
+    care_started_on: date | None
+
+
+class MembersPublic(BaseModel):
+    data: list[MemberPublic]
+    count: int
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: MemberStatus
+    reason: str | None = Field(default=None, max_length=300)
+
+
+class CredentialCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: CredentialKind
+    reference: str = Field(min_length=1, max_length=80)
+    verified_on: date
+    expires_on: date | None = None
+    dbs_workforce: str | None = Field(default=None, pattern="^(children|adults|both)$")
+    dbs_update_service: bool = False
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.expires_on and self.expires_on < self.verified_on:
+            raise ValueError("expires_on is before verified_on")
+        if self.kind == CredentialKind.dbs_enhanced and not self.dbs_workforce:
+            raise ValueError("an enhanced DBS check needs dbs_workforce: children, adults or both")
+        return self
+
+
+class CredentialPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    member_id: int
+    kind: str
+    reference: str
+    verified_on: date
+    verified_by_user_id: int | None
+    expires_on: date | None
+    dbs_workforce: str | None
+    dbs_update_service: bool
+    valid_today: bool = False
+    expires_in_days: int | None = None
+
+
+class WeeklyWindow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
+    starts: time
+    ends: time = Field(description="an end at or before the start runs past midnight")
+
+
+class DayOff(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts_on: date
+    ends_on: date
+    kind: str = Field(default="unavailable", pattern="^(leave|unavailable|sickness)$")
+    note: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _in_order(self):
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
+class Availability(BaseModel):
+    """A weekly pattern plus dated exceptions. No weekly windows means available at any time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weekly: list[WeeklyWindow] = Field(default_factory=list)
+    exceptions: list[DayOff] = Field(default_factory=list)

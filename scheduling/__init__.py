@@ -1,0 +1,39 @@
+"""Pure rostering engine: plain data in, a CP-SAT model, a roster with explanations out.
+
+Public API (see each module for details):
+
+- :mod:`scheduling.problem`: ``RosterProblem``, ``Horizon``, ``Shift``, ``Worker``, ``FixedShift``,
+  ``ShiftRequest``; every time is an integer number of minutes from the horizon start.
+- :mod:`scheduling.objective`: ``Weights`` (the co-op's tunable objective weights) and ``DEFAULT_WEIGHTS``.
+- :mod:`scheduling.solve`: ``SolveParameters`` and ``solve(problem, parameters, progress=None)``.
+- :mod:`scheduling.solution`: ``RosterSolution`` and its parts.
+- :mod:`scheduling.validate`: ``validate_roster``, an independent re-check of the hard rules.
+
+This package never imports the database, the web layer or ``coop``.
+"""
+
+from scheduling.objective import DEFAULT_WEIGHTS, Weights
+from scheduling.problem import FixedShift, Horizon, RosterProblem, Shift, ShiftRequest, Worker
+from scheduling.solution import Assignment, FairnessFigure, Reason, RosterSolution, Unfilled
+from scheduling.solve import SolveParameters, solve
+from scheduling.validate import Violation, validate_roster
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "Assignment",
+    "FairnessFigure",
+    "FixedShift",
+    "Horizon",
+    "Reason",
+    "RosterProblem",
+    "RosterSolution",
+    "Shift",
+    "ShiftRequest",
+    "SolveParameters",
+    "Unfilled",
+    "Violation",
+    "Weights",
+    "Worker",
+    "solve",
+    "validate_roster",
+]

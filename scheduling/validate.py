@@ -1,0 +1,180 @@
+"""An independent re-check of a roster against the hard rules.
+
+It shares no code with the model: it works on calendar dates and sorted shift lists, the way a
+coordinator would check a rota by hand. Tests run it on every solution, and :mod:`scheduling.explain`
+uses it to find which rule stops a member from taking an unfilled shift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scheduling.problem import RosterProblem
+
+RULE_CODES = {
+    "eligibility": "not eligible (co-op rules)",
+    "unknown_shift": "no such shift",
+    "duplicate": "same member twice on one shift",
+    "demand_max": "more people than the shift's maximum (RULES: never more than asked)",
+    "overlap": "two shifts overlap (RULES §0.1)",
+    "rest": "less than the minimum rest between shifts (RULES §0.1)",
+    "weekly_max": "more minutes in an ISO week than the member's maximum (RULES §0.2)",
+    "consecutive_days": "too many working days in a row (RULES §0.3)",
+    "consecutive_nights": "too many nights in a row (RULES §0.4)",
+    "night_succession": "a non-night shift too soon after a night (RULES §0.5)",
+    "forbidden_succession": "a forbidden shift kind on the next day",
+    "shifts_per_day": "too many shifts on one day",
+    "kind_max": "too many shifts of one kind",
+    "total_max": "too many minutes over the horizon",
+    "total_min": "too few minutes over the horizon",
+    "min_consecutive_days": "a working run shorter than the minimum",
+    "min_consecutive_days_off": "a run of days off shorter than the minimum",
+    "max_weekends": "too many weekends worked",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken hard rule: its code (a key of ``RULE_CODES``), the member, the shifts involved."""
+
+    code: str
+    member_id: str
+    shift_ids: tuple[str, ...]
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class _Held:
+    id: str
+    date: dt.date
+    start: int
+    end: int
+    kind: str
+    is_night: bool
+
+
+def _runs(days: set[int], first: int, last: int, working: bool) -> list[tuple[int, int]]:
+    """Maximal runs (start, end) of working (or off) days within [first, last]."""
+    runs, start = [], None
+    for d in range(first, last + 1):
+        inside = (d in days) == working
+        if inside and start is None:
+            start = d
+        if not inside and start is not None:
+            runs.append((start, d - 1))
+            start = None
+    if start is not None:
+        runs.append((start, last))
+    return runs
+
+
+def validate_roster(
+    problem: RosterProblem, assignments: Iterable[tuple[str, str]], *, members: Iterable[str] | None = None
+) -> list[Violation]:
+    """All hard-rule violations of ``assignments`` ((shift_id, member_id) pairs) plus fixed shifts.
+
+    ``members`` limits the per-member checks to those members (the demand check always runs).
+    """
+    shifts = {s.id: s for s in problem.shifts}
+    start_date = problem.horizon.start_date
+    n_days = problem.horizon.num_days
+    out: list[Violation] = []
+    pairs = list(assignments)
+    for (sid, mid), n in Counter(pairs).items():
+        if n > 1:
+            out.append(Violation("duplicate", mid, (sid,)))
+    per_shift = Counter(sid for sid, _ in set(pairs))
+    for sid, n in per_shift.items():
+        if sid not in shifts:
+            out.append(Violation("unknown_shift", "", (sid,)))
+        elif n > shifts[sid].cap:
+            out.append(Violation("demand_max", "", (sid,), f"{n} > {shifts[sid].cap}"))
+    held_by: dict[str, list[str]] = defaultdict(list)
+    for sid, mid in set(pairs):
+        if sid in shifts:
+            held_by[mid].append(sid)
+    wanted = None if members is None else set(members)
+    for worker in problem.workers:
+        if wanted is not None and worker.id not in wanted:
+            continue
+        mine = held_by.get(worker.id, [])
+        for sid in mine:
+            if sid not in worker.eligible_shift_ids:
+                out.append(Violation("eligibility", worker.id, (sid,)))
+        held = [
+            _Held(s.id, start_date + dt.timedelta(days=s.day), s.start, s.end, s.kind, s.is_night)
+            for s in (shifts[i] for i in mine)
+        ] + [
+            _Held(f.id, start_date + dt.timedelta(days=f.day), f.start, f.end, f.kind, f.is_night)
+            for f in worker.fixed_shifts
+        ]
+        held.sort(key=lambda h: (h.start, h.end))
+        # Overlap and rest: every pair, in start order.
+        for i, a in enumerate(held):
+            for b in held[i + 1 :]:
+                if b.start < a.end:
+                    out.append(Violation("overlap", worker.id, (a.id, b.id)))
+                elif b.start - a.end < worker.min_rest_minutes:
+                    out.append(Violation("rest", worker.id, (a.id, b.id), f"{b.start - a.end} min"))
+                gap = problem.night_succession_gap_minutes
+                if gap is not None and a.is_night and not b.is_night and a.end <= b.start < a.end + gap:
+                    out.append(Violation("night_succession", worker.id, (a.id, b.id)))
+                if (b.date - a.date).days == 1 and (a.kind, b.kind) in problem.forbidden_successions:
+                    out.append(Violation("forbidden_succession", worker.id, (a.id, b.id)))
+                if (a.date - b.date).days == 1 and (b.kind, a.kind) in problem.forbidden_successions:
+                    out.append(Violation("forbidden_succession", worker.id, (b.id, a.id)))
+        if worker.max_weekly_minutes is not None:
+            weekly: Counter = Counter()
+            for h in held:
+                weekly[h.date.isocalendar()[:2]] += h.end - h.start
+            for week, minutes in weekly.items():
+                if minutes > worker.max_weekly_minutes:
+                    out.append(Violation("weekly_max", worker.id, (), f"ISO week {week}: {minutes} min"))
+        day_index = {h.id: (h.date - start_date).days for h in held}
+        days = {day_index[h.id] for h in held}
+        nights = {day_index[h.id] for h in held if h.is_night}
+        if days:
+            first, last = min(min(days), 0), max(max(days), n_days - 1)
+            for limit, pool, code in (
+                (worker.max_consecutive_days, days, "consecutive_days"),
+                (worker.max_consecutive_nights, nights, "consecutive_nights"),
+            ):
+                if limit is None:
+                    continue
+                for a, b in _runs(pool, first, last, True):
+                    if b - a + 1 > limit:
+                        out.append(Violation(code, worker.id, (), f"days {a}..{b}"))
+        in_horizon = [h for h in held if 0 <= day_index[h.id] < n_days]
+        if worker.max_shifts_per_day is not None:
+            for d, n in Counter(day_index[h.id] for h in held).items():
+                if n > worker.max_shifts_per_day:
+                    out.append(Violation("shifts_per_day", worker.id, (), f"day {d}: {n}"))
+        kinds = Counter(h.kind for h in in_horizon)
+        for kind, limit in worker.max_shifts_by_kind.items():
+            if kinds[kind] > limit:
+                out.append(Violation("kind_max", worker.id, (), f"{kind}: {kinds[kind]} > {limit}"))
+        total = sum(h.end - h.start for h in in_horizon)
+        if worker.max_total_minutes is not None and total > worker.max_total_minutes:
+            out.append(Violation("total_max", worker.id, (), f"{total} min"))
+        if worker.min_total_minutes is not None and total < worker.min_total_minutes:
+            out.append(Violation("total_min", worker.id, (), f"{total} min"))
+        worked = {day_index[h.id] for h in in_horizon}
+        for limit, working, code in (
+            (worker.min_consecutive_days, True, "min_consecutive_days"),
+            (worker.min_consecutive_days_off, False, "min_consecutive_days_off"),
+        ):
+            for a, b in _runs(worked, 0, n_days - 1, working):
+                if a > 0 and b < n_days - 1 and b - a + 1 < limit:
+                    out.append(Violation(code, worker.id, (), f"days {a}..{b}"))
+        if worker.max_weekends is not None:
+            weekend_weeks = {
+                (start_date + dt.timedelta(days=d)).isocalendar()[:2]
+                for d in worked
+                if (start_date + dt.timedelta(days=d)).weekday() >= 5
+            }
+            if len(weekend_weeks) > worker.max_weekends:
+                out.append(Violation("max_weekends", worker.id, (), f"{len(weekend_weeks)} weekends"))
+    return out

@@ -1,0 +1,49 @@
+"""Solve one benchmark instance through the ``scheduling`` engine and check the roster independently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.curtois.checker import CheckResult, check
+from bench.curtois.mapping import to_problem, to_roster
+from bench.curtois.reader import Instance
+from scheduling.solve import SolveParameters, build, solve_built
+
+
+@dataclass
+class InstanceResult:
+    name: str
+    status: str
+    objective: int | None
+    bound: float | None
+    wall_time_s: float
+    roster: dict[str, dict[str, str]]
+    check: CheckResult | None
+
+
+def solve_instance(
+    instance: Instance,
+    *,
+    time_limit_s: float = 60.0,
+    num_workers: int = 2,
+    seed: int = 0,
+    log: bool = False,
+) -> InstanceResult:
+    """Solve ``instance`` with the engine's general model, then re-check it with the checker."""
+    problem = to_problem(instance)
+    built = build(problem)
+    params = SolveParameters(
+        time_limit_s=time_limit_s, random_seed=seed, num_workers=num_workers, log_search=log, explain=False
+    )
+    solution = solve_built(built, params)
+    pairs = [(a.shift_id, a.member_id) for a in solution.assignments]
+    roster = to_roster(pairs)
+    return InstanceResult(
+        name=instance.name,
+        status=solution.status,
+        objective=solution.objective,
+        bound=solution.best_bound,
+        wall_time_s=solution.wall_time_s,
+        roster=roster,
+        check=check(instance, roster) if solution.objective is not None else None,
+    )

@@ -53,7 +53,7 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
-            # Let SQLAlchemy issue BEGIN itself so BEGIN IMMEDIATE can take the write lock.
+            # Let SQLAlchemy issue BEGIN itself (pysqlite's own transaction handling is unreliable).
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -63,8 +63,9 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            # Writers serialise on SQLite: take the lock at the start so a read-then-write never deadlocks.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Deferred: readers never block the writer under WAL. Use-cases that read then write a
+            # contended row take the write lock first (see coop.locks).
+            conn.exec_driver_sql("BEGIN")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)

@@ -31,8 +31,11 @@ class SQLiteDatabases:
         url = f"sqlite:///{path}"
         build(url)
         engine = make_engine(url)
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = engine.raw_connection()
+        try:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
         engine.dispose()
         return url
 

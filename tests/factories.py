@@ -29,7 +29,7 @@ def password_hash() -> str:
 
 def make_user(session: Session, *, roles: set[str], email: str | None = None, name: str = "Test User", **kw) -> User:
     user = User(
-        email=email or f"user{next(_n)}@example.test",
+        email=email or f"user{next(_n)}@tests.coop",
         name=name,
         password_hash=password_hash(),
         created_at=utcnow(),
@@ -56,7 +56,7 @@ def make_member(
     n = next(_n)
     defaults = dict(
         name=f"Member {n}",
-        email=f"member{n}@example.test",
+        email=f"member{n}@tests.coop",
         profession=profession,
         status=status,
         status_changed_at=utcnow(),

@@ -210,3 +210,31 @@ def lists_for(session: Session, client_ids: list[int]) -> dict[int, dict[str, se
         for row in rows:
             found[row.client_id][row.list].add(row.member_id)
     return found
+
+
+# Candidates for a client's lists -----------------------------------------------------------------
+
+
+def profession_for(kind: str) -> str:
+    """The profession a kind of client books: schools supply teachers, wards nurses, care providers carers."""
+    from coop.enums import ClientKind, Profession
+
+    return {
+        ClientKind.school: Profession.supply_teacher,
+        ClientKind.ward: Profession.nurse,
+        ClientKind.care_provider: Profession.care_worker,
+    }[kind]
+
+
+def list_candidates(session: Session, actor: Actor, client_id: int) -> list[tuple[int, str]]:
+    """Who may be put on this client's lists: active members of its profession, as (id, name) only."""
+    from coop.enums import MemberStatus
+
+    _check_list_access(actor, client_id, write=True)
+    client = get_client(session, actor, client_id)
+    rows = session.exec(
+        select(Member.id, Member.name)
+        .where(Member.status == MemberStatus.active, Member.profession == profession_for(client.kind))
+        .order_by(Member.name, Member.id)
+    ).all()
+    return [(member_id, name) for member_id, name in rows]

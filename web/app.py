@@ -1,0 +1,43 @@
+"""Mount the web pages on the application: the session cookie, static files and every page router."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from web import messages
+from web.i18n import WEB
+from web.page import error_page
+from web.pages import auth, board, client, coordinator, member
+
+SESSION_COOKIE = "coop_session"
+SESSION_HOURS = 12
+
+
+def mount(app: FastAPI) -> None:
+    settings = app.state.settings
+    # HttpOnly and SameSite=Lax always; Secure whenever the co-op is served over HTTPS.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_HOURS * 3600,
+        same_site="lax",
+        https_only=settings.public_url.startswith("https"),
+    )
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    for module in (auth, member, client, coordinator, board):
+        app.include_router(module.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found_page(request: Request, error: StarletteHTTPException):
+        # The API keeps its JSON answers; a person who follows a bad link gets a page.
+        if request.url.path.startswith(("/api", "/docs", "/openapi", "/static")) or error.status_code not in (
+            404,
+            405,
+        ):
+            return await http_exception_handler(request, error)
+        return error_page(request, 404, messages.ERROR_MESSAGES["page_not_found"])

@@ -69,8 +69,13 @@ def create_user(
     try:
         with Session(engine) as session:
             user = auth_service.create_user(
-                session, email=email, name=name, password=password, roles=set(role),
-                member_id=member_id, client_id=client_id,
+                session,
+                email=email,
+                name=name,
+                password=password,
+                roles=set(role),
+                member_id=member_id,
+                client_id=client_id,
             )
             typer.echo(f"Created user {user.id} <{user.email}> with roles {', '.join(sorted(role))}.")
     except DomainError as error:

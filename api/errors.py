@@ -34,7 +34,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError):
         errors = [
-            {"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg", "is not valid").removeprefix("Value error, ")}
+            {
+                "field": _field(tuple(e.get("loc", ()))),
+                "message": e.get("msg", "is not valid").removeprefix("Value error, "),
+            }
             for e in error.errors()
         ]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from api import errors
-from api.routers import auth, clients, members
+from api.routers import auth, bookings, clients, me, members, shift_requests, shifts
 from coop.config import Settings, get_settings
 from coop.db import make_engine
 
@@ -22,9 +22,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
 
     api = APIRouter(prefix="/api")
-    for module in (auth, members, clients):
+    for module in (auth, me, members, clients, shift_requests, shifts, bookings):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(me.feed_router)
     errors.install(app)
 
     try:

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
 
+# Tests (and the demo loader) may pin "now"; every module reads it through utcnow().
+_pinned: list[datetime] = []
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _pinned[-1] if _pinned else datetime.now(UTC)
+
+
+@contextmanager
+def travel_to(at: datetime) -> Iterator[None]:
+    """Pin the co-op's clock to an aware instant for the duration of the block."""
+    if at.tzinfo is None:
+        raise ValueError("travel_to needs an aware datetime")
+    _pinned.append(at.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _pinned.pop()
 
 
 def today_local() -> date:
@@ -28,10 +45,13 @@ def local_date(at: datetime) -> date:
 
 
 def at_local(day: date, clock_time: time) -> datetime:
-    """The instant a wall-clock time on a local date happens in Wales (fold=0 on the repeated hour)."""
-    return datetime.combine(day, clock_time, tzinfo=LONDON)
+    """The instant (in UTC) a wall-clock time on a local date happens in Wales (fold=0 on the repeated hour)."""
+    return datetime.combine(day, clock_time, tzinfo=LONDON).astimezone(UTC)
 
 
 def elapsed_minutes(start: datetime, end: datetime) -> int:
-    """Real minutes between two instants: a night across the clock change is 11 or 13 hours."""
-    return int((end - start) / timedelta(minutes=1))
+    """Real minutes between two instants: a night across the clock change is 11 or 13 hours.
+
+    Both are taken to UTC first: Python subtracts two datetimes that share a tzinfo as wall-clock times.
+    """
+    return int((end.astimezone(UTC) - start.astimezone(UTC)) / timedelta(minutes=1))

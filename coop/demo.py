@@ -391,19 +391,43 @@ def _load_clients(demo: _Demo) -> None:
     for authority, schools in SCHOOLS.items():
         for name, address, postcode, welsh_medium in schools:
             clients.append(
-                _client(demo, ClientKind.school, name, address, postcode, local_authority=authority,
-                        welsh_medium=welsh_medium)
+                _client(
+                    demo,
+                    ClientKind.school,
+                    name,
+                    address,
+                    postcode,
+                    local_authority=authority,
+                    welsh_medium=welsh_medium,
+                )
             )
     for site, ward, notice in WARDS:
         board, address, postcode, latitude, longitude = SITES[site]
         clients.append(
-            _client(demo, ClientKind.ward, ward, address, postcode, health_board=board, site=site,
-                    latitude=latitude, longitude=longitude, cancellation_notice_hours=notice)
+            _client(
+                demo,
+                ClientKind.ward,
+                ward,
+                address,
+                postcode,
+                health_board=board,
+                site=site,
+                latitude=latitude,
+                longitude=longitude,
+                cancellation_notice_hours=notice,
+            )
         )
     for authority, name, address, postcode, notice in CARE_PROVIDERS:
         clients.append(
-            _client(demo, ClientKind.care_provider, name, address, postcode, local_authority=authority,
-                    cancellation_notice_hours=notice)
+            _client(
+                demo,
+                ClientKind.care_provider,
+                name,
+                address,
+                postcode,
+                local_authority=authority,
+                cancellation_notice_hours=notice,
+            )
         )
     for client in clients:
         # Ofcom's drama numbers: Cardiff 029 2018 0xxx; elsewhere 01632 960xxx.
@@ -823,18 +847,35 @@ def _load_client_lists(demo: _Demo) -> None:
 
     def entry(client: Client, member: Member, kind: str, note: str | None) -> None:
         entries.append(
-            ClientMemberList(client_id=client.id, member_id=member.id, list=kind, note=note,
-                             added_at=demo.now - timedelta(days=rng.randint(1, 300)),
-                             added_by_user_id=demo.coordinator_id)
+            ClientMemberList(
+                client_id=client.id,
+                member_id=member.id,
+                list=kind,
+                note=note,
+                added_at=demo.now - timedelta(days=rng.randint(1, 300)),
+                added_by_user_id=demo.coordinator_id,
+            )
         )
 
     # The named clients prefer the named members, so their sign-ins have something to show.
-    entry(demo.named_clients["school@demo.coop"], demo.named_members["teacher@demo.coop"], ListKind.preferred,
-          "Teaches through Welsh; the children know her.")
-    entry(demo.named_clients["ward@demo.coop"], demo.named_members["nurse@demo.coop"], ListKind.preferred,
-          "Knows the department well.")
-    entry(demo.named_clients["care@demo.coop"], demo.named_members["carer@demo.coop"], ListKind.preferred,
-          "Residents ask for him.")
+    entry(
+        demo.named_clients["school@demo.coop"],
+        demo.named_members["teacher@demo.coop"],
+        ListKind.preferred,
+        "Teaches through Welsh; the children know her.",
+    )
+    entry(
+        demo.named_clients["ward@demo.coop"],
+        demo.named_members["nurse@demo.coop"],
+        ListKind.preferred,
+        "Knows the department well.",
+    )
+    entry(
+        demo.named_clients["care@demo.coop"],
+        demo.named_members["carer@demo.coop"],
+        ListKind.preferred,
+        "Residents ask for him.",
+    )
     named_client_ids = {c.id for c in demo.named_clients.values()}
     chosen = [c for i, c in enumerate(demo.clients) if i % 3 == 0 or c.id in named_client_ids]
     for client in chosen:
@@ -887,8 +928,16 @@ def _load_history(demo: _Demo) -> None:
 
     def event(member: Member, at: datetime, action: str, from_state: str | None, to_state: str) -> None:
         events.append(
-            HistoryEvent(at=at, actor_user_id=demo.coordinator_id, entity="member", entity_id=member.id,
-                         action=action, from_state=from_state, to_state=to_state, data={})
+            HistoryEvent(
+                at=at,
+                actor_user_id=demo.coordinator_id,
+                entity="member",
+                entity_id=member.id,
+                action=action,
+                from_state=from_state,
+                to_state=to_state,
+                data={},
+            )
         )
 
     for member in demo.members:

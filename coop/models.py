@@ -1,11 +1,22 @@
 """Imports every table so SQLModel.metadata is complete (Alembic and tests read it from here)."""
 
 from coop.auth.models import User, UserRole
+from coop.bookings.models import Booking, CancellationCharge, IdempotencyRecord, Timesheet
 from coop.clients.models import Client, ClientMemberList
 from coop.history import HistoryEvent
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
+from coop.notify.models import Notification
+from coop.shifts.models import Shift, ShiftPattern, ShiftRequest
 
 __all__ = [
+    "Booking",
+    "CancellationCharge",
+    "IdempotencyRecord",
+    "Notification",
+    "Shift",
+    "ShiftPattern",
+    "ShiftRequest",
+    "Timesheet",
     "AvailabilityException",
     "AvailabilityWindow",
     "Client",

@@ -74,8 +74,15 @@ def make_member(
     if credentials:
         give_credentials(session, member, expires_on=credentials_expire_on)
     if with_user:
-        session.add(User(email=member.email, name=member.name, password_hash=password_hash(), member_id=member.id,
-                         created_at=utcnow()))
+        session.add(
+            User(
+                email=member.email,
+                name=member.name,
+                password_hash=password_hash(),
+                member_id=member.id,
+                created_at=utcnow(),
+            )
+        )
         session.flush()
         user = session.query(User).filter(User.member_id == member.id).one()
         session.add(UserRole(user_id=user.id, role="member"))
@@ -92,7 +99,8 @@ def give_credentials(session: Session, member: Member, *, expires_on: date | Non
                 kind=kind,
                 reference=f"{kind.upper()}-{member.id}",
                 verified_on=verified,
-                expires_on=expires_on or (None if kind == CredentialKind.dbs_enhanced else verified + timedelta(days=900)),
+                expires_on=expires_on
+                or (None if kind == CredentialKind.dbs_enhanced else verified + timedelta(days=900)),
                 dbs_workforce=DBS_WORKFORCE[member.profession] if kind == CredentialKind.dbs_enhanced else None,
                 created_at=utcnow(),
             )
@@ -106,8 +114,15 @@ def make_client(session: Session, *, kind: str = "ward", **kw) -> Client:
         "school": dict(local_authority="Cardiff"),
         "care_provider": dict(local_authority="Cardiff"),
     }[kind]
-    defaults = dict(kind=kind, name=f"Client {n}", postcode="CF14 4XW", latitude=51.507, longitude=-3.190,
-                    created_at=utcnow(), **parents)
+    defaults = dict(
+        kind=kind,
+        name=f"Client {n}",
+        postcode="CF14 4XW",
+        latitude=51.507,
+        longitude=-3.190,
+        created_at=utcnow(),
+        **parents,
+    )
     defaults.update(kw)
     client = Client(**defaults)
     session.add(client)

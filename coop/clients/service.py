@@ -101,7 +101,11 @@ def update_client(session: Session, actor: Actor, client_id: int, data: ClientUp
         setattr(client, field, value)
     session.add(client)
     history.record(
-        session, actor_user_id=actor.user_id, entity="client", entity_id=client_id, action="updated",
+        session,
+        actor_user_id=actor.user_id,
+        entity="client",
+        entity_id=client_id,
+        action="updated",
         data={"fields": sorted(changes)},
     )
     session.commit()
@@ -123,7 +127,11 @@ def add_contact(session: Session, actor: Actor, client_id: int, data: ContactCre
         session, email=data.email, name=data.name, password=data.password, roles={Role.client}, client_id=client_id
     )
     history.record(
-        session, actor_user_id=actor.user_id, entity="client", entity_id=client_id, action="contact_added",
+        session,
+        actor_user_id=actor.user_id,
+        entity="client",
+        entity_id=client_id,
+        action="contact_added",
         data={"user_id": user.id},
     )
     session.commit()
@@ -165,15 +173,22 @@ def add_to_list(
         select(ClientMemberList).where(ClientMemberList.client_id == client_id, ClientMemberList.member_id == member_id)
     ).first()
     if existing is not None:
-        raise Conflict(
-            f"{member.name} is already on this client's {LIST_NAMES[existing.list]}.", code="already_listed"
-        )
+        raise Conflict(f"{member.name} is already on this client's {LIST_NAMES[existing.list]}.", code="already_listed")
     entry = ClientMemberList(
-        client_id=client_id, member_id=member_id, list=kind, note=note, added_at=utcnow(), added_by_user_id=actor.user_id
+        client_id=client_id,
+        member_id=member_id,
+        list=kind,
+        note=note,
+        added_at=utcnow(),
+        added_by_user_id=actor.user_id,
     )
     session.add(entry)
     history.record(
-        session, actor_user_id=actor.user_id, entity="client", entity_id=client_id, action=f"{kind}_added",
+        session,
+        actor_user_id=actor.user_id,
+        entity="client",
+        entity_id=client_id,
+        action=f"{kind}_added",
         data={"member_id": member_id},
     )
     session.commit()
@@ -196,7 +211,11 @@ def remove_from_list(session: Session, actor: Actor, client_id: int, kind: str, 
         raise NotFound(f"Member {member_id} is not on this client's {LIST_NAMES[kind]}.")
     session.delete(entry)
     history.record(
-        session, actor_user_id=actor.user_id, entity="client", entity_id=client_id, action=f"{kind}_removed",
+        session,
+        actor_user_id=actor.user_id,
+        entity="client",
+        entity_id=client_id,
+        action=f"{kind}_removed",
         data={"member_id": member_id},
     )
     session.commit()

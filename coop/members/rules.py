@@ -120,7 +120,9 @@ def credential_reasons(
             held_right = [c for c in held if c.dbs_workforce in (needed, "both")]
             if held and not held_right:
                 reasons.append(
-                    Reason("dbs_wrong_workforce", f"The {name} does not cover the {needed}'s barred list.", "RULES §3.4")
+                    Reason(
+                        "dbs_wrong_workforce", f"The {name} does not cover the {needed}'s barred list.", "RULES §3.4"
+                    )
                 )
                 continue
             held = held_right

@@ -81,7 +81,16 @@ class MemberUpdate(BaseModel):
 
 # What a member may change on their own record; the rest is the coordinators' to verify.
 SELF_EDITABLE = frozenset(
-    {"phone", "postcode", "latitude", "longitude", "welsh_level", "max_hours_per_week", "max_travel_km", "opted_out_48h"}
+    {
+        "phone",
+        "postcode",
+        "latitude",
+        "longitude",
+        "welsh_level",
+        "max_hours_per_week",
+        "max_travel_km",
+        "opted_out_48h",
+    }
 )
 
 

@@ -87,7 +87,11 @@ def register_member(session: Session, actor: Actor, data: MemberCreate) -> Membe
             session, email=email, name=data.name, password=data.password, roles={Role.member}, member_id=member.id
         )
     history.record(
-        session, actor_user_id=actor.user_id, entity="member", entity_id=member.id, action="registered",
+        session,
+        actor_user_id=actor.user_id,
+        entity="member",
+        entity_id=member.id,
+        action="registered",
         to_state=member.status,
     )
     session.commit()
@@ -114,7 +118,11 @@ def list_members(
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(
-            or_(func.lower(Member.name).like(pattern), func.lower(Member.email).like(pattern), Member.postcode.like(pattern))
+            or_(
+                func.lower(Member.name).like(pattern),
+                func.lower(Member.email).like(pattern),
+                Member.postcode.like(pattern),
+            )
         )
     members = list(session.exec(query.order_by(Member.name, Member.id)).all())
     if skill:
@@ -145,7 +153,11 @@ def update_member(session: Session, actor: Actor, member_id: int, data: MemberUp
         setattr(member, field, value)
     session.add(member)
     history.record(
-        session, actor_user_id=actor.user_id, entity="member", entity_id=member_id, action="updated",
+        session,
+        actor_user_id=actor.user_id,
+        entity="member",
+        entity_id=member_id,
+        action="updated",
         data={"fields": sorted(changes)},
     )
     session.commit()
@@ -158,9 +170,7 @@ def change_status(session: Session, actor: Actor, member_id: int, status: str, r
     if status == member.status:
         return member
     if status not in TRANSITIONS[member.status]:
-        raise Conflict(
-            f"A member who is {member.status} cannot become {status}.", code="invalid_status_transition"
-        )
+        raise Conflict(f"A member who is {member.status} cannot become {status}.", code="invalid_status_transition")
     previous = member.status
     member.status = status
     member.status_changed_at = utcnow()
@@ -170,8 +180,14 @@ def change_status(session: Session, actor: Actor, member_id: int, status: str, r
         member.left_on = today_local()
     session.add(member)
     history.record(
-        session, actor_user_id=actor.user_id, entity="member", entity_id=member_id, action="status_changed",
-        from_state=previous, to_state=status, data={"reason": reason} if reason else {},
+        session,
+        actor_user_id=actor.user_id,
+        entity="member",
+        entity_id=member_id,
+        action="status_changed",
+        from_state=previous,
+        to_state=status,
+        data={"reason": reason} if reason else {},
     )
     session.commit()
     return member
@@ -201,7 +217,11 @@ def add_credential(session: Session, actor: Actor, member_id: int, data: Credent
     session.add(credential)
     session.flush()
     history.record(
-        session, actor_user_id=actor.user_id, entity="credential", entity_id=credential.id, action="verified",
+        session,
+        actor_user_id=actor.user_id,
+        entity="credential",
+        entity_id=credential.id,
+        action="verified",
         data={"member_id": member_id, "kind": data.kind, "expires_on": str(data.expires_on or "")},
     )
     session.commit()
@@ -297,7 +317,11 @@ def set_availability(session: Session, actor: Actor, member_id: int, availabilit
     for day_off in availability.exceptions:
         session.add(AvailabilityException(member_id=member_id, **day_off.model_dump()))
     history.record(
-        session, actor_user_id=actor.user_id, entity="member", entity_id=member_id, action="availability_set",
+        session,
+        actor_user_id=actor.user_id,
+        entity="member",
+        entity_id=member_id,
+        action="availability_set",
         data={"windows": len(availability.weekly), "exceptions": len(availability.exceptions)},
     )
     session.commit()

@@ -95,7 +95,8 @@ def test_bad_input_is_422_naming_the_field(api, people):
 
 def test_a_grade_from_another_profession_is_refused(api, people):
     response = api.post(
-        "/api/members", json={"name": "X", "email": "x@tests.coop", "profession": "nurse", "grade": "M3"},
+        "/api/members",
+        json={"name": "X", "email": "x@tests.coop", "profession": "nurse", "grade": "M3"},
         headers=people["coordinator"],
     )
     assert response.status_code == 422 and response.json()["field"] == "grade"
@@ -120,7 +121,9 @@ def test_a_member_reads_and_edits_only_their_own_record(api, people):
     edited = api.patch(own, json={"phone": "07700 900123", "max_travel_km": 40}, headers=people["nurse"])
     assert edited.status_code == 200 and edited.json()["max_travel_km"] == 40
     assert api.get(f"/api/members/{people['other_id']}", headers=people["nurse"]).status_code == 403
-    assert api.patch(f"/api/members/{people['other_id']}", json={"phone": "1"}, headers=people["nurse"]).status_code == 403
+    assert (
+        api.patch(f"/api/members/{people['other_id']}", json={"phone": "1"}, headers=people["nurse"]).status_code == 403
+    )
 
 
 def test_a_member_cannot_change_what_coordinators_verify(api, people):
@@ -148,8 +151,12 @@ def test_status_changes_follow_the_lifecycle_and_are_kept(api, people, session):
 def test_credentials_say_whether_each_is_valid_today(api, people):
     url = f"/api/members/{people['nurse_id']}/credentials"
     today = today_local()
-    body = {"kind": "nmc", "reference": "12A3456E", "verified_on": str(today - timedelta(days=400)),
-            "expires_on": str(today - timedelta(days=1))}
+    body = {
+        "kind": "nmc",
+        "reference": "12A3456E",
+        "verified_on": str(today - timedelta(days=400)),
+        "expires_on": str(today - timedelta(days=1)),
+    }
     assert api.post(url, json=body, headers=people["coordinator"]).status_code == 201
     assert api.post(url, json=body, headers=people["nurse"]).status_code == 403
     listed = api.get(url, headers=people["nurse"]).json()
@@ -160,8 +167,13 @@ def test_credentials_say_whether_each_is_valid_today(api, people):
 
 
 def test_a_credential_expiring_before_it_was_verified_is_422(api, people):
-    body = {"kind": "dbs_enhanced", "reference": "001", "verified_on": "2026-01-10", "expires_on": "2025-01-01",
-            "dbs_workforce": "adults"}
+    body = {
+        "kind": "dbs_enhanced",
+        "reference": "001",
+        "verified_on": "2026-01-10",
+        "expires_on": "2025-01-01",
+        "dbs_workforce": "adults",
+    }
     response = api.post(f"/api/members/{people['nurse_id']}/credentials", json=body, headers=people["coordinator"])
     assert response.status_code == 422
 
@@ -170,25 +182,38 @@ def test_availability_is_a_weekly_pattern_plus_days_off(api, people):
     url = f"/api/members/{people['nurse_id']}/availability"
     assert api.get(url, headers=people["nurse"]).json() == {"weekly": [], "exceptions": []}
     body = {
-        "weekly": [{"weekday": 0, "starts": "19:00", "ends": "08:00"}, {"weekday": 2, "starts": "07:00", "ends": "20:00"}],
+        "weekly": [
+            {"weekday": 0, "starts": "19:00", "ends": "08:00"},
+            {"weekday": 2, "starts": "07:00", "ends": "20:00"},
+        ],
         "exceptions": [{"starts_on": "2026-12-24", "ends_on": "2026-12-27", "kind": "leave", "note": "Nadolig"}],
     }
     stored = api.put(url, json=body, headers=people["nurse"])
     assert stored.status_code == 200 and len(stored.json()["weekly"]) == 2
     assert api.get(url, headers=people["coordinator"]).json()["exceptions"][0]["note"] == "Nadolig"
-    assert api.put(f"/api/members/{people['other_id']}/availability", json=body, headers=people["nurse"]).status_code == 403
+    assert (
+        api.put(f"/api/members/{people['other_id']}/availability", json=body, headers=people["nurse"]).status_code
+        == 403
+    )
     assert api.get(url, headers=people["ward"]).status_code == 403
 
 
 def test_clients_are_created_by_coordinators_with_their_parent_body(api, people):
-    ok = api.post("/api/clients", json={"kind": "school", "name": "Ysgol Glan Morfa", "local_authority": "Cardiff",
-                                        "postcode": "CF24 2QS"}, headers=people["coordinator"])
+    ok = api.post(
+        "/api/clients",
+        json={"kind": "school", "name": "Ysgol Glan Morfa", "local_authority": "Cardiff", "postcode": "CF24 2QS"},
+        headers=people["coordinator"],
+    )
     assert ok.status_code == 201 and ok.json()["latitude"] is not None
-    missing = api.post("/api/clients", json={"kind": "ward", "name": "Ward 7", "health_board": "CTM UHB"},
-                       headers=people["coordinator"])
+    missing = api.post(
+        "/api/clients",
+        json={"kind": "ward", "name": "Ward 7", "health_board": "CTM UHB"},
+        headers=people["coordinator"],
+    )
     assert missing.status_code == 422 and "site" in missing.json()["detail"]
-    refused = api.post("/api/clients", json={"kind": "school", "name": "X", "local_authority": "Cardiff"},
-                       headers=people["ward"])
+    refused = api.post(
+        "/api/clients", json={"kind": "school", "name": "X", "local_authority": "Cardiff"}, headers=people["ward"]
+    )
     assert refused.status_code == 403
 
 
@@ -224,8 +249,12 @@ def test_preferred_and_do_not_send_lists_belong_to_their_client(api, people):
     assert api.post(preferred, json={"member_id": people["nurse_id"]}, headers=people["ward"]).status_code == 201
     clash = api.post(dns, json={"member_id": people["nurse_id"]}, headers=people["ward"])
     assert clash.status_code == 409 and clash.json()["code"] == "already_listed"
-    assert api.post(dns, json={"member_id": people["other_id"], "note": "late twice"},
-                    headers=people["coordinator"]).status_code == 201
+    assert (
+        api.post(
+            dns, json={"member_id": people["other_id"], "note": "late twice"}, headers=people["coordinator"]
+        ).status_code
+        == 201
+    )
     assert [e["member_id"] for e in api.get(dns, headers=people["ward"]).json()] == [people["other_id"]]
     other_client = f"/api/clients/{people['school_id']}/do-not-send"
     assert api.post(other_client, json={"member_id": people["other_id"]}, headers=people["ward"]).status_code == 403

@@ -1,0 +1,38 @@
+"""The signed-in member's own shifts and calendar feed; the feed itself, found by its secret."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
+
+from api.deps import CurrentActor, SessionDep, SettingsDep
+from coop.bookings import service as booking_service
+from coop.bookings.schemas import BookingPublic
+
+router = APIRouter(tags=["me"])
+feed_router = APIRouter(tags=["me"])
+
+
+class CalendarLink(BaseModel):
+    url: str
+    webcal: str
+
+
+@router.get("/me/shifts", response_model=list[BookingPublic])
+def my_shifts(actor: CurrentActor, session: SessionDep):
+    return booking_service.my_bookings(session, actor)
+
+
+@router.get("/me/calendar", response_model=CalendarLink)
+def my_calendar(actor: CurrentActor, session: SessionDep, settings: SettingsDep):
+    url = booking_service.calendar_url(session, actor, settings.public_url)
+    return CalendarLink(url=url, webcal="webcal://" + url.split("://", 1)[1])
+
+
+@feed_router.get("/calendar/{token}.ics", include_in_schema=False)
+def calendar_feed(token: str, session: SessionDep):
+    return Response(
+        booking_service.calendar_feed(session, token),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, max-age=300"},
+    )

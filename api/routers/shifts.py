@@ -1,0 +1,86 @@
+"""Shifts: the member's open shifts, booking, candidates, cancellation by the client."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+
+from api.deps import CurrentActor, SessionDep
+from coop.bookings import service as booking_service
+from coop.bookings.schemas import BookingPublic, BookOnBehalf, CancelIn
+from coop.enums import Profession
+from coop.shifts import service as shift_service
+from coop.shifts.schemas import Candidates, CancellationTerms, OpenShift, ShiftPublic, ShiftsPublic
+
+router = APIRouter(prefix="/shifts", tags=["shifts"])
+
+
+@router.get("/open", response_model=list[OpenShift])
+def open_shifts(
+    actor: CurrentActor,
+    session: SessionDep,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    profession: Profession | None = None,
+    client_id: int | None = None,
+    kind: Annotated[str | None, Query(max_length=20)] = None,
+):
+    """The open shifts the signed-in member may book, best first."""
+    return shift_service.open_shifts_for_member(
+        session, actor, from_date=from_date, to_date=to_date, role=profession, client_id=client_id, kind=kind
+    )
+
+
+@router.get("", response_model=ShiftsPublic)
+def list_shifts(
+    actor: CurrentActor,
+    session: SessionDep,
+    status: Annotated[str | None, Query(pattern="^(open|booked|completed|cancelled)$")] = None,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    profession: Profession | None = None,
+    client_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+):
+    return shift_service.list_shifts(
+        session, actor, status=status, from_date=from_date, to_date=to_date, role=profession,
+        client_id=client_id, limit=limit, offset=offset,
+    )
+
+
+@router.get("/{shift_id}", response_model=ShiftPublic)
+def read_shift(shift_id: int, actor: CurrentActor, session: SessionDep):
+    return shift_service.get_shift(session, actor, shift_id)
+
+
+@router.post("/{shift_id}/book", response_model=BookingPublic, status_code=201)
+def book(
+    shift_id: int,
+    actor: CurrentActor,
+    session: SessionDep,
+    data: BookOnBehalf | None = None,
+    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+):
+    booking = booking_service.book_shift(
+        session, actor, shift_id, member_id=data.member_id if data else None, idempotency_key=idempotency_key
+    )
+    return booking_service.booking_public(session, actor, booking)
+
+
+@router.get("/{shift_id}/candidates", response_model=Candidates)
+def candidates(shift_id: int, actor: CurrentActor, session: SessionDep):
+    return shift_service.candidates(session, actor, shift_id)
+
+
+@router.get("/{shift_id}/cancellation-terms", response_model=CancellationTerms)
+def cancellation_terms(shift_id: int, actor: CurrentActor, session: SessionDep):
+    """What cancelling now would cost the client (shown before they confirm)."""
+    return shift_service.cancellation_terms(session, actor, shift_id)
+
+
+@router.post("/{shift_id}/cancel", response_model=CancellationTerms)
+def cancel_shift(shift_id: int, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
+    return shift_service.cancel_shift(session, actor, shift_id, reason=data.reason if data else None)

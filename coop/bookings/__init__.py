@@ -1,0 +1,1 @@
+"""Bookings of members onto shifts, cancellations and their charges, and timesheets."""

@@ -1,0 +1,91 @@
+"""What bookings and timesheets take in and give out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+
+class BookOnBehalf(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: int | None = None
+
+
+class BookingPublic(BaseModel):
+    id: int
+    shift_id: int
+    member_id: int
+    member_name: str
+    client_id: int
+    client_name: str
+    role: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    local_date: date
+    status: str
+    booked_at: datetime
+    can_cancel: bool = False
+    timesheet_id: int | None = None
+    timesheet_status: str | None = None
+    timesheet_comment: str | None = None
+
+
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=300)
+
+
+class TimesheetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    break_minutes: int | None = Field(default=None, ge=0, le=600)
+
+    @model_validator(mode="after")
+    def _in_order(self):
+        if self.ended_at <= self.started_at:
+            raise ValueError("ended_at must be after started_at")
+        if (self.ended_at - self.started_at).total_seconds() > 24 * 3600:
+            raise ValueError("a timesheet covers at most 24 hours")
+        return self
+
+
+class TimesheetPublic(BaseModel):
+    id: int
+    booking_id: int
+    shift_id: int
+    member_id: int
+    member_name: str
+    client_id: int
+    client_name: str
+    started_at: datetime
+    ended_at: datetime
+    break_minutes: int
+    worked_minutes: int
+    status: str
+    submitted_at: datetime
+    decided_at: datetime | None
+    query_comment: str | None
+    resolution_comment: str | None
+
+
+class QueryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str = Field(min_length=1, max_length=1000)
+
+
+class ResolveIn(BaseModel):
+    """A coordinator settles a query, correcting the times if need be."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    started_at: AwareDatetime | None = None
+    ended_at: AwareDatetime | None = None
+    break_minutes: int | None = Field(default=None, ge=0, le=600)
+    comment: str = Field(min_length=1, max_length=1000)

@@ -1,0 +1,679 @@
+"""Cover-request use-cases: ask for cover, see who is coming, offer open shifts, rank candidates, cancel."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, delete, func, select
+
+from coop import history
+from coop.auth.policy import OVERSIGHT, STAFF, Actor, require_client_access, require_role
+from coop.bookings.models import Booking, CancellationCharge
+from coop.clients.models import Client
+from coop.clock import LONDON, elapsed_minutes, local_date, utcnow
+from coop.enums import ClientKind, MemberStatus, Role
+from coop.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from coop.geo import distance_km
+from coop.members.grades import GRADES, is_grade
+from coop.members.models import Member
+from coop.notify import service as notify
+from coop.policy import Policy, get_policy
+from coop.shifts import eligibility, facts
+from coop.shifts.models import Shift, ShiftPattern, ShiftRequest
+from coop.shifts.schemas import (
+    CancellationTerms,
+    Candidate,
+    Candidates,
+    OpenShift,
+    PatternIn,
+    Requirements,
+    ShiftPublic,
+    ShiftRequestCreate,
+    ShiftRequestPublic,
+    ShiftsPublic,
+)
+from coop.shifts.timing import DEFAULT_PATTERNS, local_span, working_days
+
+LIVE = ("open", "booked")
+# A coordinator may record a shift already worked (arranged by phone) up to this far back.
+PAST_LIMIT = timedelta(days=31)
+
+
+# Patterns ---------------------------------------------------------------------------------------
+
+
+def patterns_for(session: Session, client: Client) -> dict[str, tuple[str, object, object]]:
+    own = session.exec(
+        select(ShiftPattern).where(ShiftPattern.client_id == client.id).order_by(ShiftPattern.starts)
+    ).all()
+    if own:
+        return {p.code: (p.label, p.starts, p.ends) for p in own}
+    return dict(DEFAULT_PATTERNS[client.kind])
+
+
+def get_patterns(session: Session, actor: Actor, client_id: int) -> list[PatternIn]:
+    client = _client(session, actor, client_id)
+    return [
+        PatternIn(code=c, label=label, starts=s, ends=e) for c, (label, s, e) in patterns_for(session, client).items()
+    ]
+
+
+def set_patterns(session: Session, actor: Actor, client_id: int, patterns: list[PatternIn]) -> list[PatternIn]:
+    require_client_access(actor, client_id, oversight=False)
+    _client(session, actor, client_id)
+    if not patterns:
+        raise InvalidInput("Give at least one pattern (or keep the defaults).", field="patterns")
+    session.exec(delete(ShiftPattern).where(ShiftPattern.client_id == client_id))
+    for pattern in patterns:
+        session.add(ShiftPattern(client_id=client_id, **pattern.model_dump()))
+    history.record(
+        session,
+        actor_user_id=actor.user_id,
+        entity="client",
+        entity_id=client_id,
+        action="patterns_set",
+        data={"codes": [p.code for p in patterns]},
+    )
+    session.commit()
+    return get_patterns(session, actor, client_id)
+
+
+def _client(session: Session, actor: Actor, client_id: int) -> Client:
+    require_client_access(actor, client_id)
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound(f"No client {client_id}.")
+    return client
+
+
+# Requests ---------------------------------------------------------------------------------------
+
+
+def _spans(session: Session, client: Client, data: ShiftRequestCreate) -> tuple[str, list[tuple[datetime, datetime]]]:
+    """The kind of shift and the (start, end) of each day, same wall-clock times on each working day."""
+    if data.starts_at is not None:
+        local_start, local_end = data.starts_at.astimezone(LONDON), data.ends_at.astimezone(LONDON)
+        first, starts, ends = local_start.date(), local_start.timetz().replace(tzinfo=None), local_end.time()
+        kind = data.pattern or "custom"
+        if data.repeat_days == 1:
+            return kind, [(data.starts_at.astimezone(UTC), data.ends_at.astimezone(UTC))]
+    else:
+        patterns = patterns_for(session, client)
+        if data.pattern not in patterns:
+            raise InvalidInput(
+                f"'{data.pattern}' is not one of this client's patterns: {', '.join(patterns)}.", field="pattern"
+            )
+        _label, starts, ends = patterns[data.pattern]
+        first, kind = data.on, data.pattern
+    return kind, [local_span(day, starts, ends) for day in working_days(first, data.repeat_days, client.kind)]
+
+
+def _check_requirements(role: str, requirements: Requirements) -> None:
+    if requirements.min_grade and not is_grade(role, requirements.min_grade):
+        raise InvalidInput(
+            f"'{requirements.min_grade}' is not a grade for {role}: use one of {', '.join(GRADES[role])}.",
+            field="requirements.min_grade",
+        )
+
+
+def create_request(session: Session, actor: Actor, data: ShiftRequestCreate) -> ShiftRequestPublic:
+    """A client contact (or a coordinator for them) asks for cover: one shift per person per day."""
+    if not (actor.is_staff or actor.has(Role.client)):
+        raise PermissionDenied("Only a client contact or a coordinator may request cover.")
+    require_client_access(actor, data.client_id, oversight=False)
+    client = session.get(Client, data.client_id)
+    if client is None:
+        raise NotFound(f"No client {data.client_id}.")
+    _check_requirements(data.role, data.requirements)
+    skills = list(dict.fromkeys(s.strip() for s in data.requirements.skills if s.strip()))
+    if data.preferred_member_ids:
+        known = session.exec(
+            select(func.count()).select_from(Member).where(col(Member.id).in_(data.preferred_member_ids))
+        ).one()
+        if known != len(set(data.preferred_member_ids)):
+            raise InvalidInput("A preferred member does not exist.", field="preferred_member_ids")
+    kind, spans = _spans(session, client, data)
+    now = utcnow()
+    earliest = now - PAST_LIMIT if actor.is_staff else now
+    if spans[0][0] < earliest:
+        raise InvalidInput(
+            "Cover can only be requested for a time still to come."
+            if not actor.is_staff
+            else "A shift already worked can be recorded up to 31 days back.",
+            field="starts_at",
+        )
+    request = ShiftRequest(
+        client_id=client.id,
+        role=data.role,
+        pattern=kind if kind != "custom" else None,
+        min_grade=data.requirements.min_grade,
+        skills=skills,
+        welsh_medium=data.requirements.welsh_medium,
+        preferred_member_ids=list(dict.fromkeys(data.preferred_member_ids)),
+        headcount=data.headcount,
+        repeat_days=data.repeat_days,
+        notes=data.notes,
+        status="open",
+        created_by_user_id=actor.user_id,
+        created_at=now,
+    )
+    session.add(request)
+    session.flush()
+    for start, end in spans:
+        for _ in range(data.headcount):
+            session.add(
+                Shift(
+                    request_id=request.id,
+                    client_id=client.id,
+                    role=data.role,
+                    kind=kind,
+                    starts_at=start,
+                    ends_at=end,
+                    local_date=local_date(start),
+                    status="open",
+                    created_at=now,
+                )
+            )
+    history.record(
+        session,
+        actor_user_id=actor.user_id,
+        entity="shift_request",
+        entity_id=request.id,
+        action="requested",
+        to_state="open",
+        data={"shifts": len(spans) * data.headcount},
+    )
+    session.commit()
+    return request_public(session, request)
+
+
+def sync_request_status(session: Session, request_id: int) -> None:
+    """A request is open while any shift is open, booked once all are filled, then completed or cancelled."""
+    request = session.get(ShiftRequest, request_id)
+    statuses = set(session.exec(select(Shift.status).where(Shift.request_id == request_id)).all())
+    if "open" in statuses:
+        status = "open"
+    elif "booked" in statuses:
+        status = "booked"
+    elif statuses == {"cancelled"}:
+        status = "cancelled"
+    else:
+        status = "completed"
+    if request.status != status:
+        request.status = status
+        session.add(request)
+
+
+def _shift_rows(session: Session, shifts: list[Shift]) -> list[ShiftPublic]:
+    if not shifts:
+        return []
+    ids = [s.id for s in shifts]
+    bookings = {
+        b.shift_id: (b, m)
+        for b, m in session.exec(
+            select(Booking, Member)
+            .join(Member, Member.id == Booking.member_id)
+            .where(col(Booking.shift_id).in_(ids), Booking.status != "cancelled")
+        ).all()
+    }
+    names = dict(
+        session.exec(select(Client.id, Client.name).where(col(Client.id).in_({s.client_id for s in shifts}))).all()
+    )
+    rows = []
+    for shift in shifts:
+        booking, member = bookings.get(shift.id, (None, None))
+        rows.append(
+            ShiftPublic(
+                id=shift.id,
+                request_id=shift.request_id,
+                client_id=shift.client_id,
+                client_name=names[shift.client_id],
+                role=shift.role,
+                kind=shift.kind,
+                status=shift.status,
+                starts_at=shift.starts_at,
+                ends_at=shift.ends_at,
+                local_date=shift.local_date,
+                hours=round(elapsed_minutes(shift.starts_at, shift.ends_at) / 60, 2),
+                member_id=member.id if member else None,
+                member_name=member.name if member else None,
+                booking_id=booking.id if booking else None,
+            )
+        )
+    return rows
+
+
+def request_public(session: Session, request: ShiftRequest) -> ShiftRequestPublic:
+    shifts = session.exec(select(Shift).where(Shift.request_id == request.id).order_by(Shift.starts_at, Shift.id)).all()
+    client = session.get(Client, request.client_id)
+    return ShiftRequestPublic(
+        id=request.id,
+        client_id=request.client_id,
+        client_name=client.name,
+        role=request.role,
+        pattern=request.pattern,
+        headcount=request.headcount,
+        repeat_days=request.repeat_days,
+        requirements=Requirements(
+            min_grade=request.min_grade, skills=request.skills, welsh_medium=request.welsh_medium
+        ),
+        preferred_member_ids=request.preferred_member_ids,
+        notes=request.notes,
+        status=request.status,
+        created_at=request.created_at,
+        shifts=_shift_rows(session, list(shifts)),
+    )
+
+
+def get_request(session: Session, actor: Actor, request_id: int) -> ShiftRequestPublic:
+    request = session.get(ShiftRequest, request_id)
+    if request is None:
+        raise NotFound(f"No cover request {request_id}.")
+    require_client_access(actor, request.client_id)
+    return request_public(session, request)
+
+
+def list_requests(
+    session: Session,
+    actor: Actor,
+    *,
+    client_id: int | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[ShiftRequestPublic], int]:
+    query = select(ShiftRequest)
+    if not actor.roles & OVERSIGHT:
+        if not actor.has(Role.client):
+            raise PermissionDenied("Only client contacts and coordinators see cover requests.")
+        if client_id is not None and client_id != actor.client_id:
+            raise PermissionDenied("You may only see your own organisation's requests.")
+        client_id = actor.client_id
+    if client_id is not None:
+        query = query.where(ShiftRequest.client_id == client_id)
+    if status:
+        query = query.where(ShiftRequest.status == status)
+    count = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(ShiftRequest.created_at).desc(), col(ShiftRequest.id).desc()).offset(offset).limit(limit)
+    ).all()
+    return [request_public(session, r) for r in rows], count
+
+
+# Shifts -----------------------------------------------------------------------------------------
+
+
+def load_shift(session: Session, shift_id: int) -> Shift:
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise NotFound(f"No shift {shift_id}.")
+    return shift
+
+
+def get_shift(session: Session, actor: Actor, shift_id: int) -> ShiftPublic:
+    shift = load_shift(session, shift_id)
+    row = _shift_rows(session, [shift])[0]
+    if actor.roles & OVERSIGHT or (actor.has(Role.client) and actor.client_id == shift.client_id):
+        return row
+    if actor.has(Role.member) and actor.member_id is not None:
+        if row.member_id == actor.member_id:
+            return row
+        member = session.get(Member, actor.member_id)
+        if shift.status == "open" and member is not None and member.profession == shift.role:
+            return row.model_copy(update={"member_id": None, "member_name": None})
+    raise PermissionDenied("You may not see this shift.")
+
+
+def list_shifts(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    role: str | None = None,
+    client_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> ShiftsPublic:
+    query = select(Shift)
+    if not actor.roles & OVERSIGHT:
+        if not actor.has(Role.client):
+            raise PermissionDenied("Members see their open shifts at /api/shifts/open and their own at /api/me/shifts.")
+        if client_id is not None and client_id != actor.client_id:
+            raise PermissionDenied("You may only see your own organisation's shifts.")
+        client_id = actor.client_id
+    if status:
+        query = query.where(Shift.status == status)
+    if from_date:
+        query = query.where(Shift.local_date >= from_date)
+    if to_date:
+        query = query.where(Shift.local_date <= to_date)
+    if role:
+        query = query.where(Shift.role == role)
+    if client_id is not None:
+        query = query.where(Shift.client_id == client_id)
+    count = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(Shift.starts_at, Shift.id).offset(offset).limit(limit)).all()
+    return ShiftsPublic(data=_shift_rows(session, list(rows)), count=count)
+
+
+def _why_offered(worked_before: bool, preferred: bool, km: float | None, welsh: bool) -> list[str]:
+    why = []
+    if preferred:
+        why.append("preferred_by_client")
+    if worked_before:
+        why.append("worked_here_before")
+    if km is not None:
+        why.append("near" if km <= 10 else "within_travel")
+    if welsh:
+        why.append("welsh_medium_match")
+    return why
+
+
+def open_shifts_for_member(
+    session: Session,
+    actor: Actor,
+    *,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    role: str | None = None,
+    client_id: int | None = None,
+    kind: str | None = None,
+    policy: Policy | None = None,
+    limit: int = 200,
+) -> list[OpenShift]:
+    """The open shifts this member may book, best first: clients they know, nearer, sooner."""
+    require_role(actor, Role.member)
+    if actor.member_id is None:
+        raise PermissionDenied("Only members have open shifts.")
+    policy = policy or get_policy()
+    member = session.get(Member, actor.member_id)
+    now = utcnow()
+    query = select(Shift).where(
+        Shift.status == "open", Shift.starts_at > now, Shift.role == (role or member.profession)
+    )
+    if from_date:
+        query = query.where(Shift.local_date >= from_date)
+    if to_date:
+        query = query.where(Shift.local_date <= to_date)
+    if client_id is not None:
+        query = query.where(Shift.client_id == client_id)
+    if kind:
+        query = query.where(Shift.kind == kind)
+    shifts = list(session.exec(query.order_by(Shift.starts_at).limit(2000)).all())
+    if not shifts:
+        return []
+    shift_facts = facts.shift_facts(session, shifts, policy)
+    member_facts = facts.member_facts(
+        session, [member], window_from=shifts[0].starts_at, window_to=shifts[-1].ends_at, policy=policy
+    )[member.id]
+    blocked = facts.blocked_by_client(session, [s.client_id for s in shifts])
+    preferred = facts.preferred_by_client(session, [s.client_id for s in shifts])
+    worked = facts.clients_worked_for(session, [member.id], before=now)[member.id]
+    requests = {
+        r.id: r
+        for r in session.exec(
+            select(ShiftRequest).where(col(ShiftRequest.id).in_({s.request_id for s in shifts}))
+        ).all()
+    }
+    eligible = [
+        s
+        for s in shifts
+        if not eligibility.check(member_facts, shift_facts[s.id], policy=policy, blocked=blocked[s.client_id])
+    ]
+    offered = []
+    for row in _shift_rows(session, eligible):
+        sf = shift_facts[row.id]
+        km = distance_km(member_facts.location, sf.client_location)
+        is_preferred = (
+            member.id in preferred[row.client_id] or member.id in requests[row.request_id].preferred_member_ids
+        )
+        offered.append(
+            OpenShift(
+                **row.model_dump(),
+                distance_km=round(km, 1) if km is not None else None,
+                why=_why_offered(
+                    row.client_id in worked, is_preferred, km, sf.welsh_medium and member.welsh_level == "fluent"
+                ),
+            )
+        )
+    offered.sort(
+        key=lambda o: (
+            "preferred_by_client" not in o.why,
+            "worked_here_before" not in o.why,
+            math.floor((o.distance_km if o.distance_km is not None else 50) / 5),
+            o.starts_at,
+        )
+    )
+    return offered[:limit]
+
+
+def candidates(session: Session, actor: Actor, shift_id: int, *, policy: Policy | None = None) -> Candidates:
+    """For a coordinator: eligible members ranked with the reason for the rank; the rest with why not."""
+    require_role(actor, *STAFF)
+    policy = policy or get_policy()
+    shift = load_shift(session, shift_id)
+    request = session.get(ShiftRequest, shift.request_id)
+    sf = facts.shift_facts(session, [shift], policy)[shift.id]
+    members = list(
+        session.exec(
+            select(Member).where(Member.profession == shift.role, col(Member.status).in_([MemberStatus.active]))
+        ).all()
+    )
+    mf = facts.member_facts(session, members, window_from=shift.starts_at, window_to=shift.ends_at, policy=policy)
+    blocked = facts.blocked_by_client(session, [shift.client_id])[shift.client_id]
+    preferred = facts.preferred_by_client(session, [shift.client_id])[shift.client_id] | set(
+        request.preferred_member_ids
+    )
+    worked = facts.clients_worked_for(session, [m.id for m in members], before=utcnow())
+    week_minutes = _week_minutes(mf, sf)
+    eligible, ineligible = [], []
+    for member in members:
+        m = mf[member.id]
+        reasons = eligibility.check(m, sf, policy=policy, blocked=blocked)
+        km = distance_km(m.location, sf.client_location)
+        if reasons:
+            ineligible.append(
+                Candidate(
+                    member_id=member.id,
+                    name=member.name,
+                    rank=None,
+                    score=0,
+                    why=[],
+                    distance_km=round(km, 1) if km is not None else None,
+                    reasons=[{"code": r.code, "detail": r.message, "rule": r.rule} for r in reasons],
+                )
+            )
+            continue
+        score, why = _rank_score(
+            m, sf, km, member.id in preferred, shift.client_id in worked[member.id], week_minutes[member.id]
+        )
+        eligible.append(
+            Candidate(
+                member_id=member.id,
+                name=member.name,
+                rank=None,
+                score=score,
+                why=why,
+                distance_km=round(km, 1) if km is not None else None,
+                reasons=[],
+            )
+        )
+    eligible.sort(key=lambda c: (-c.score, c.distance_km if c.distance_km is not None else 999, c.name))
+    for rank, candidate in enumerate(eligible, start=1):
+        candidate.rank = rank
+    ineligible.sort(key=lambda c: (len(c.reasons), c.name))
+    return Candidates(shift_id=shift.id, eligible=eligible, ineligible=ineligible)
+
+
+def _week_minutes(mf: dict[int, eligibility.MemberFacts], sf: eligibility.ShiftFacts) -> dict[int, int]:
+    week = sf.local_date.isocalendar()[:2]
+    return {
+        mid: sum(
+            elapsed_minutes(h.starts_at, h.ends_at)
+            for h in m.held
+            if h.starts_at.astimezone(LONDON).date().isocalendar()[:2] == week
+        )
+        for mid, m in mf.items()
+    }
+
+
+def _rank_score(
+    m: eligibility.MemberFacts,
+    sf: eligibility.ShiftFacts,
+    km: float | None,
+    preferred: bool,
+    worked_before: bool,
+    week_minutes: int,
+) -> tuple[int, list[str]]:
+    """Continuity first (the client's own choice, then faces they know), then nearness and fair shares."""
+    score, why = 0, []
+    if preferred:
+        score += 40
+        why.append("preferred_by_client")
+    if worked_before:
+        score += 30
+        why.append("worked_here_before")
+    if km is not None:
+        score += max(0, 20 - int(km // 2))
+        why.append(f"distance_km:{km:.0f}")
+    if sf.welsh_medium and m.welsh_level == "fluent":
+        score += 5
+        why.append("welsh_medium_match")
+    wanted = m.max_hours_per_week * 60
+    if wanted:
+        share = max(0, wanted - week_minutes) * 10 // wanted
+        score += share
+        why.append(f"hours_this_week:{week_minutes // 60}")
+    return score, why
+
+
+# Cancellation by the client ---------------------------------------------------------------------
+
+
+def _terms(session: Session, shift: Shift, booking: Booking | None, policy: Policy, now: datetime) -> CancellationTerms:
+    """RULES §0.7: inside the notice period the client pays the lesser of the booked time and 4 h (a half day
+    for schools); no charge when no one was booked."""
+    client = session.get(Client, shift.client_id)
+    notice = (
+        client.cancellation_notice_hours if client.cancellation_notice_hours is not None else policy.client_notice_hours
+    )
+    late = booking is not None and now > shift.starts_at - timedelta(hours=notice)
+    booked = elapsed_minutes(shift.starts_at, shift.ends_at)
+    if not late:
+        return CancellationTerms(shift_id=shift.id, late=False, notice_hours=notice, charge_minutes=0, basis="")
+    if client.kind == ClientKind.school:
+        _label, starts, ends = patterns_for(session, client).get(
+            "full_day", DEFAULT_PATTERNS[ClientKind.school]["full_day"]
+        )
+        full_start, full_end = local_span(shift.local_date, starts, ends)
+        half_day = elapsed_minutes(full_start, full_end) // 2
+        return CancellationTerms(
+            shift_id=shift.id, late=True, notice_hours=notice, charge_minutes=min(booked, half_day), basis="half_day"
+        )
+    cap = policy.late_cancel_charge_hours * 60
+    return CancellationTerms(
+        shift_id=shift.id,
+        late=True,
+        notice_hours=notice,
+        charge_minutes=min(booked, cap),
+        basis=f"lesser_of_booked_and_{policy.late_cancel_charge_hours}h",
+    )
+
+
+def live_booking(session: Session, shift_id: int) -> Booking | None:
+    return session.exec(select(Booking).where(Booking.shift_id == shift_id, Booking.status != "cancelled")).first()
+
+
+def cancellation_terms(
+    session: Session, actor: Actor, shift_id: int, *, policy: Policy | None = None
+) -> CancellationTerms:
+    shift = load_shift(session, shift_id)
+    require_client_access(actor, shift.client_id)
+    return _terms(session, shift, live_booking(session, shift.id), policy or get_policy(), utcnow())
+
+
+def cancel_shift(
+    session: Session, actor: Actor, shift_id: int, *, reason: str | None = None, policy: Policy | None = None
+) -> CancellationTerms:
+    """The client (or a coordinator) cancels a shift; a member booked on it is told and released."""
+    policy = policy or get_policy()
+    lock_shift(session, shift_id)
+    shift = load_shift(session, shift_id)
+    require_client_access(actor, shift.client_id, oversight=False)
+    if shift.status not in LIVE:
+        raise Conflict(f"The shift is already {shift.status}.", code=f"shift_{shift.status}")
+    now = utcnow()
+    if shift.ends_at <= now:
+        raise Conflict("The shift has already happened: it can no longer be cancelled.", code="shift_past")
+    booking = live_booking(session, shift.id)
+    terms = _terms(session, shift, booking, policy, now)
+    previous = shift.status
+    shift.status = "cancelled"
+    session.add(shift)
+    data = {"client": session.get(Client, shift.client_id).name, "starts_at": shift.starts_at.isoformat()}
+    if booking is not None:
+        booking.status, booking.cancelled_at = "cancelled", now
+        booking.cancelled_by_user_id, booking.cancel_reason = actor.user_id, reason or "cancelled by the client"
+        session.add(booking)
+        history.record(
+            session,
+            actor_user_id=actor.user_id,
+            entity="booking",
+            entity_id=booking.id,
+            action="cancelled_by_client",
+            from_state="booked",
+            to_state="cancelled",
+        )
+        notify.to_member(session, booking.member_id, "shift_cancelled_by_client", data)
+    if terms.late:
+        session.add(
+            CancellationCharge(
+                shift_id=shift.id,
+                client_id=shift.client_id,
+                booking_id=booking.id if booking else None,
+                charge_minutes=terms.charge_minutes,
+                basis=terms.basis,
+                notice_hours_given=max(0, int((shift.starts_at - now) / timedelta(hours=1))),
+                created_at=now,
+            )
+        )
+    history.record(
+        session,
+        actor_user_id=actor.user_id,
+        entity="shift",
+        entity_id=shift.id,
+        action="cancelled",
+        from_state=previous,
+        to_state="cancelled",
+        data={"reason": reason or "", "charge_minutes": terms.charge_minutes},
+    )
+    sync_request_status(session, shift.request_id)
+    session.commit()
+    return terms
+
+
+def cancel_request(
+    session: Session, actor: Actor, request_id: int, *, reason: str | None = None
+) -> list[CancellationTerms]:
+    request = session.get(ShiftRequest, request_id)
+    if request is None:
+        raise NotFound(f"No cover request {request_id}.")
+    require_client_access(actor, request.client_id, oversight=False)
+    now = utcnow()
+    shifts = session.exec(
+        select(Shift.id).where(Shift.request_id == request_id, col(Shift.status).in_(LIVE), Shift.ends_at > now)
+    ).all()
+    if not shifts:
+        raise Conflict("Nothing left to cancel in this request.", code="nothing_to_cancel")
+    return [cancel_shift(session, actor, shift_id, reason=reason) for shift_id in shifts]
+
+
+def lock_shift(session: Session, shift_id: int) -> None:
+    """Take the shift's write lock before reading it: a row lock on PostgreSQL, the write lock on SQLite."""
+    result = session.exec(update(Shift).where(Shift.id == shift_id).values(version=Shift.version + 1))
+    if result.rowcount == 0:
+        raise NotFound(f"No shift {shift_id}.")

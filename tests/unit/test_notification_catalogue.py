@@ -1,0 +1,20 @@
+"""Every notification exists in Welsh: the catalogue misses nothing and leaves nothing untranslated."""
+
+from __future__ import annotations
+
+from coop.i18n import LOCALE_DIR
+from coop.notify.texts import TEXTS
+
+
+def test_the_welsh_catalogue_translates_every_notification():
+    from babel.messages.pofile import read_po
+
+    with (LOCALE_DIR / "cy" / "LC_MESSAGES" / "notifications.po").open("rb") as handle:
+        catalog = read_po(handle, locale="cy")
+    translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    needed = {text for pair in TEXTS.values() for text in pair}
+    missing = sorted(needed - set(translated))
+    assert missing == [], f"untranslated notifications: {missing}"
+    for msgid in needed:
+        placeholders = {p for p in msgid.split("{")[1:]}
+        assert {p for p in translated[msgid].split("{")[1:]} == placeholders, msgid

@@ -19,9 +19,7 @@ def extracted() -> set[str]:
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = set()
-    for _filename, _line, message, _comments, _context in extract_from_dir(
-        ROOT / "web", method_map, options_map
-    ):
+    for _filename, _line, message, _comments, _context in extract_from_dir(ROOT / "web", method_map, options_map):
         found.add(message if isinstance(message, str) else message[0])
     return found
 

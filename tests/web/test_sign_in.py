@@ -82,9 +82,7 @@ def test_a_post_with_another_sessions_token_is_refused(web, app, session):
     with TestClient(app) as other:
         stolen = csrf_from(other.get("/sign-in").text)
     web.get("/sign-in")
-    response = web.post(
-        "/sign-in", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": stolen}
-    )
+    response = web.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": stolen})
     assert response.status_code == 403
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from coop.i18n import LOCALE_DIR
 from coop.notify.texts import TEXTS
 
@@ -16,5 +18,4 @@ def test_the_welsh_catalogue_translates_every_notification():
     missing = sorted(needed - set(translated))
     assert missing == [], f"untranslated notifications: {missing}"
     for msgid in needed:
-        placeholders = {p for p in msgid.split("{")[1:]}
-        assert {p for p in translated[msgid].split("{")[1:]} == placeholders, msgid
+        assert set(re.findall(r"{(\w+)}", translated[msgid])) == set(re.findall(r"{(\w+)}", msgid)), msgid

@@ -12,7 +12,7 @@ from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic, BookOnBehalf, CancelIn
 from coop.enums import Profession
 from coop.shifts import service as shift_service
-from coop.shifts.schemas import Candidates, CancellationTerms, OpenShift, ShiftPublic, ShiftsPublic
+from coop.shifts.schemas import CancellationTerms, Candidates, OpenShift, ShiftPublic, ShiftsPublic
 
 router = APIRouter(prefix="/shifts", tags=["shifts"])
 

@@ -28,10 +28,19 @@ def test_a_school_gets_cover_from_an_eligible_teacher_end_to_end(demo_api):
     client_id = demo_api.get("/api/me", headers=school).json()["client_id"]
     day = next_weekday(today_local())
 
-    posted = demo_api.post("/api/shift-requests", headers=school, json={
-        "client_id": client_id, "role": "supply_teacher", "starts_at": iso(day, 8, 30), "ends_at": iso(day, 15, 30),
-        "headcount": 1, "requirements": {"welsh_medium": True}, "notes": "Year 4, Mrs Jones off sick",
-    })
+    posted = demo_api.post(
+        "/api/shift-requests",
+        headers=school,
+        json={
+            "client_id": client_id,
+            "role": "supply_teacher",
+            "starts_at": iso(day, 8, 30),
+            "ends_at": iso(day, 15, 30),
+            "headcount": 1,
+            "requirements": {"welsh_medium": True},
+            "notes": "Year 4, Mrs Jones off sick",
+        },
+    )
     assert posted.status_code == 201, posted.text
     request = posted.json()
     shift_id = request["shifts"][0]["id"]
@@ -52,8 +61,11 @@ def test_a_school_gets_cover_from_an_eligible_teacher_end_to_end(demo_api):
     assert any(b["shift_id"] == shift_id for b in demo_api.get("/api/me/shifts", headers=teacher).json())
 
     with travel_to(datetime.combine(day, time(16, 0), tzinfo=LONDON)):
-        sheet = demo_api.post(f"/api/bookings/{booking_id}/timesheet", headers=teacher, json={
-            "started_at": iso(day, 8, 25), "ended_at": iso(day, 15, 40), "break_minutes": 30})
+        sheet = demo_api.post(
+            f"/api/bookings/{booking_id}/timesheet",
+            headers=teacher,
+            json={"started_at": iso(day, 8, 25), "ended_at": iso(day, 15, 40), "break_minutes": 30},
+        )
         assert sheet.status_code == 201, sheet.text
         assert sheet.json()["worked_minutes"] == 7 * 60 + 15 - 30
         waiting = demo_api.get("/api/timesheets?status=submitted", headers=school).json()
@@ -68,8 +80,11 @@ def test_a_coordinator_sees_candidates_ranked_and_the_ineligible_with_why(demo_a
     ward = sign_in(demo_api, "ward@demo.coop", PASSWORD)
     client_id = demo_api.get("/api/me", headers=ward).json()["client_id"]
     day = today_local() + timedelta(days=2)
-    request = demo_api.post("/api/shift-requests", headers=ward, json={
-        "client_id": client_id, "role": "nurse", "pattern": "early", "on": str(day)}).json()
+    request = demo_api.post(
+        "/api/shift-requests",
+        headers=ward,
+        json={"client_id": client_id, "role": "nurse", "pattern": "early", "on": str(day)},
+    ).json()
     shift_id = request["shifts"][0]["id"]
     found = demo_api.get(f"/api/shifts/{shift_id}/candidates", headers=coordinator).json()
     assert found["eligible"] and found["ineligible"]

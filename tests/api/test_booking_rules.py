@@ -27,9 +27,16 @@ def ward(session):
     owain = make_member(session, with_user=True, name="Owain")
     teacher = make_member(session, profession="supply_teacher", with_user=True)
     people = dict(
-        ward_id=ward.id, other_id=other.id, coordinator=bearer(coordinator), contact=bearer(contact),
-        other_contact=bearer(other_contact), nia=bearer(user_for(session, nia)), nia_id=nia.id,
-        owain=bearer(user_for(session, owain)), owain_id=owain.id, teacher=bearer(user_for(session, teacher)),
+        ward_id=ward.id,
+        other_id=other.id,
+        coordinator=bearer(coordinator),
+        contact=bearer(contact),
+        other_contact=bearer(other_contact),
+        nia=bearer(user_for(session, nia)),
+        nia_id=nia.id,
+        owain=bearer(user_for(session, owain)),
+        owain_id=owain.id,
+        teacher=bearer(user_for(session, teacher)),
     )
     session.commit()
     return people
@@ -37,8 +44,14 @@ def ward(session):
 
 def post_shift(api, people, *, starts_in_hours=48, hours=8, headcount=1, **extra):
     start = utcnow().replace(microsecond=0) + timedelta(hours=starts_in_hours)
-    body = {"client_id": people["ward_id"], "role": "nurse", "starts_at": start.isoformat(),
-            "ends_at": (start + timedelta(hours=hours)).isoformat(), "headcount": headcount, **extra}
+    body = {
+        "client_id": people["ward_id"],
+        "role": "nurse",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=hours)).isoformat(),
+        "headcount": headcount,
+        **extra,
+    }
     response = api.post("/api/shift-requests", json=body, headers=people["contact"])
     assert response.status_code == 201, response.text
     return response.json()
@@ -51,16 +64,24 @@ def test_a_request_makes_one_shift_per_person_per_day(api, ward):
 
 def test_a_client_requests_only_for_their_own_organisation(api, ward):
     start = utcnow() + timedelta(days=2)
-    body = {"client_id": ward["other_id"], "role": "nurse", "starts_at": start.isoformat(),
-            "ends_at": (start + timedelta(hours=8)).isoformat()}
+    body = {
+        "client_id": ward["other_id"],
+        "role": "nurse",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=8)).isoformat(),
+    }
     assert api.post("/api/shift-requests", json=body, headers=ward["contact"]).status_code == 403
     assert api.post("/api/shift-requests", json=body, headers=ward["nia"]).status_code == 403
 
 
 def test_a_request_needs_aware_times_in_order(api, ward):
     start = utcnow() + timedelta(days=2)
-    body = {"client_id": ward["ward_id"], "role": "nurse", "starts_at": "2027-01-05T08:00:00",
-            "ends_at": "2027-01-05T16:00:00"}
+    body = {
+        "client_id": ward["ward_id"],
+        "role": "nurse",
+        "starts_at": "2027-01-05T08:00:00",
+        "ends_at": "2027-01-05T16:00:00",
+    }
     naive = api.post("/api/shift-requests", json=body, headers=ward["contact"])
     assert naive.status_code == 422 and "starts_at" in naive.json()["detail"]
     backwards = body | {"starts_at": start.isoformat(), "ends_at": (start - timedelta(hours=1)).isoformat()}
@@ -96,8 +117,9 @@ def test_an_ineligible_member_gets_409_with_the_rule(api, ward):
     shift_id = post_shift(api, ward)["shifts"][0]["id"]
     refused = api.post(f"/api/shifts/{shift_id}/book", headers=ward["teacher"])
     assert refused.status_code == 409 and refused.json()["code"] == "wrong_profession"
-    api.post(f"/api/clients/{ward['ward_id']}/do-not-send", json={"member_id": ward["owain_id"]},
-             headers=ward["contact"])
+    api.post(
+        f"/api/clients/{ward['ward_id']}/do-not-send", json={"member_id": ward["owain_id"]}, headers=ward["contact"]
+    )
     blocked = api.post(f"/api/shifts/{shift_id}/book", headers=ward["owain"])
     assert blocked.status_code == 409 and blocked.json()["code"] == "do_not_send"
     assert blocked.json()["reasons"][0]["detail"]
@@ -123,8 +145,10 @@ def test_a_retried_booking_with_the_same_idempotency_key_returns_the_first_answe
 
 def test_a_member_books_only_for_themselves_and_coordinators_say_for_whom(api, ward):
     shift_id = post_shift(api, ward)["shifts"][0]["id"]
-    assert api.post(f"/api/shifts/{shift_id}/book", json={"member_id": ward["owain_id"]},
-                    headers=ward["nia"]).status_code == 403
+    assert (
+        api.post(f"/api/shifts/{shift_id}/book", json={"member_id": ward["owain_id"]}, headers=ward["nia"]).status_code
+        == 403
+    )
     assert api.post(f"/api/shifts/{shift_id}/book", headers=ward["coordinator"]).status_code == 422
     assert api.post(f"/api/shifts/{shift_id}/book", headers=ward["contact"]).status_code == 403
     assert api.post("/api/shifts/99999/book", headers=ward["nia"]).status_code == 404
@@ -132,8 +156,12 @@ def test_a_member_books_only_for_themselves_and_coordinators_say_for_whom(api, w
 
 def test_a_coordinator_records_a_shift_already_worked_that_was_arranged_by_phone(api, ward):
     start = utcnow().replace(microsecond=0) - timedelta(days=2)
-    body = {"client_id": ward["ward_id"], "role": "nurse", "starts_at": start.isoformat(),
-            "ends_at": (start + timedelta(hours=8)).isoformat()}
+    body = {
+        "client_id": ward["ward_id"],
+        "role": "nurse",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=8)).isoformat(),
+    }
     assert api.post("/api/shift-requests", json=body, headers=ward["contact"]).status_code == 422
     shift_id = api.post("/api/shift-requests", json=body, headers=ward["coordinator"]).json()["shifts"][0]["id"]
     booked = api.post(f"/api/shifts/{shift_id}/book", json={"member_id": ward["nia_id"]}, headers=ward["coordinator"])
@@ -190,16 +218,25 @@ def test_a_queried_timesheet_is_resolved_by_a_coordinator_keeping_the_old_values
         assert sheet["break_minutes"] == 20 and sheet["worked_minutes"] == 9 * 60 - 20  # RULES §0.6 default
         assert api.post(f"/api/timesheets/{sheet['id']}/approve", headers=ward["nia"]).status_code == 403
         assert api.post(f"/api/timesheets/{sheet['id']}/approve", headers=ward["other_contact"]).status_code == 403
-        queried = api.post(f"/api/timesheets/{sheet['id']}/query", json={"comment": "Left at 16:00"},
-                           headers=ward["contact"])
+        queried = api.post(
+            f"/api/timesheets/{sheet['id']}/query", json={"comment": "Left at 16:00"}, headers=ward["contact"]
+        )
         assert queried.json()["status"] == "queried"
-        assert api.post(f"/api/timesheets/{sheet['id']}/resolve", json={"comment": "x"},
-                        headers=ward["contact"]).status_code == 403
-        settled = api.post(f"/api/timesheets/{sheet['id']}/resolve", headers=ward["coordinator"], json={
-            "ended_at": (start + timedelta(hours=8)).isoformat(), "comment": "Agreed with the ward"})
+        assert (
+            api.post(
+                f"/api/timesheets/{sheet['id']}/resolve", json={"comment": "x"}, headers=ward["contact"]
+            ).status_code
+            == 403
+        )
+        settled = api.post(
+            f"/api/timesheets/{sheet['id']}/resolve",
+            headers=ward["coordinator"],
+            json={"ended_at": (start + timedelta(hours=8)).isoformat(), "comment": "Agreed with the ward"},
+        )
         assert settled.json()["status"] == "approved" and settled.json()["worked_minutes"] == 8 * 60 - 20
-    resolved = session.exec(select(HistoryEvent).where(HistoryEvent.entity == "timesheet",
-                                                       HistoryEvent.action == "resolved")).one()
+    resolved = session.exec(
+        select(HistoryEvent).where(HistoryEvent.entity == "timesheet", HistoryEvent.action == "resolved")
+    ).one()
     assert resolved.data["before"]["worked_minutes"] == 9 * 60 - 20
     mine = api.get("/api/me/shifts", headers=ward["nia"]).json()
     assert mine[0]["timesheet_status"] == "approved" and mine[0]["status"] == "completed"
@@ -226,9 +263,14 @@ def test_notifications_are_queued_with_the_change_and_retried_until_sent(api, wa
 def test_welsh_speakers_get_their_notifications_in_welsh(session):
     from coop.notify.models import Notification as N
 
-    note = N(email="a@b.c", language="cy", kind="shift_booked_member",
-             data={"client": "Ward A4", "starts_at": "2026-12-07T07:00:00+00:00"},
-             created_at=utcnow(), next_attempt_at=utcnow())
+    note = N(
+        email="a@b.c",
+        language="cy",
+        kind="shift_booked_member",
+        data={"client": "Ward A4", "starts_at": "2026-12-07T07:00:00+00:00"},
+        created_at=utcnow(),
+        next_attempt_at=utcnow(),
+    )
     subject, body = notify.render(note)
     assert subject.startswith("Rydych wedi") and "Ward A4" in subject and "Rhag" in subject
 

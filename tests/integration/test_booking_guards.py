@@ -17,16 +17,32 @@ def _shift(session, client_id, start, hours=8):
     request = ShiftRequest(client_id=client_id, role="nurse", headcount=1, created_at=utcnow())
     session.add(request)
     session.flush()
-    shift = Shift(request_id=request.id, client_id=client_id, role="nurse", kind="early", starts_at=start,
-                  ends_at=start + timedelta(hours=hours), local_date=start.date(), created_at=utcnow())
+    shift = Shift(
+        request_id=request.id,
+        client_id=client_id,
+        role="nurse",
+        kind="early",
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        local_date=start.date(),
+        created_at=utcnow(),
+    )
     session.add(shift)
     session.commit()
     return shift
 
 
 def _book(session, shift, member_id, status="booked"):
-    session.add(Booking(shift_id=shift.id, member_id=member_id, starts_at=shift.starts_at, ends_at=shift.ends_at,
-                        status=status, booked_at=utcnow()))
+    session.add(
+        Booking(
+            shift_id=shift.id,
+            member_id=member_id,
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            status=status,
+            booked_at=utcnow(),
+        )
+    )
     session.commit()
 
 

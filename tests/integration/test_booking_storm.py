@@ -31,8 +31,16 @@ def _shift(session, client_id: int, start) -> int:
     request = ShiftRequest(client_id=client_id, role="nurse", headcount=1, created_at=utcnow())
     session.add(request)
     session.flush()
-    shift = Shift(request_id=request.id, client_id=client_id, role="nurse", kind="early", starts_at=start,
-                  ends_at=start + timedelta(hours=8), local_date=start.date(), created_at=utcnow())
+    shift = Shift(
+        request_id=request.id,
+        client_id=client_id,
+        role="nurse",
+        kind="early",
+        starts_at=start,
+        ends_at=start + timedelta(hours=8),
+        local_date=start.date(),
+        created_at=utcnow(),
+    )
     session.add(shift)
     session.commit()
     return shift.id

@@ -23,10 +23,23 @@ class Cred:
 
 def nurse(**overrides) -> MemberFacts:
     facts = MemberFacts(
-        id=1, name="Nia", status="active", profession="nurse", grade="5", skills=["ICU"], welsh_level="learner",
-        max_hours_per_week=48, max_travel_km=30, opted_out_48h=False, location=(51.48, -3.18),
-        credentials=[Cred("nmc", date(2025, 1, 1), date(2027, 6, 30)), Cred("dbs_enhanced", date(2024, 1, 1), None, "adults"),
-                     Cred("right_to_work", date(2020, 1, 1)), Cred("mandatory_training", date(2026, 1, 1), date(2027, 6, 1))],
+        id=1,
+        name="Nia",
+        status="active",
+        profession="nurse",
+        grade="5",
+        skills=["ICU"],
+        welsh_level="learner",
+        max_hours_per_week=48,
+        max_travel_km=30,
+        opted_out_48h=False,
+        location=(51.48, -3.18),
+        credentials=[
+            Cred("nmc", date(2025, 1, 1), date(2027, 6, 30)),
+            Cred("dbs_enhanced", date(2024, 1, 1), None, "adults"),
+            Cred("right_to_work", date(2020, 1, 1)),
+            Cred("mandatory_training", date(2026, 1, 1), date(2027, 6, 1)),
+        ],
     )
     for key, value in overrides.items():
         setattr(facts, key, value)
@@ -38,9 +51,16 @@ def at(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
 
 
 def shift(start: datetime, end: datetime, **kw) -> ShiftFacts:
-    defaults = dict(id=99, client_id=7, role="nurse", starts_at=start, ends_at=end,
-                    local_date=start.astimezone(LONDON).date(),
-                    client_location=(51.50, -3.19), night=is_night(start, end, POLICY))
+    defaults = dict(
+        id=99,
+        client_id=7,
+        role="nurse",
+        starts_at=start,
+        ends_at=end,
+        local_date=start.astimezone(LONDON).date(),
+        client_location=(51.50, -3.19),
+        night=is_night(start, end, POLICY),
+    )
     defaults.update(kw)
     return ShiftFacts(**defaults)
 
@@ -129,8 +149,12 @@ def test_do_not_send_and_travel_distance():
 
 
 def test_every_reason_comes_back_together():
-    reasons = check(nurse(grade="4", days_off=[(date(2026, 12, 7), date(2026, 12, 7))]),
-                    shift(at(7, 7), at(7, 15), min_grade="5"), policy=POLICY, blocked={1})
+    reasons = check(
+        nurse(grade="4", days_off=[(date(2026, 12, 7), date(2026, 12, 7))]),
+        shift(at(7, 7), at(7, 15), min_grade="5"),
+        policy=POLICY,
+        blocked={1},
+    )
     assert [r.code for r in reasons] == ["grade_too_low", "on_leave", "do_not_send"]
     assert all(r.message and r.rule for r in reasons)
 

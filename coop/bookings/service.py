@@ -49,28 +49,61 @@ def book_shift(
     member_id: int | None = None,
     idempotency_key: str | None = None,
     policy: Policy | None = None,
-    roster_run_id: int | None = None,
-    commit: bool = True,
 ) -> Booking:
-    """Book a member onto a shift, or say why not (409 with the rule's code)."""
-    policy = policy or get_policy()
-    if actor.is_staff:
-        if member_id is None:
-            raise InvalidInput("Say which member to book: member_id.", field="member_id")
-    elif actor.has(Role.member) and actor.member_id is not None:
-        if member_id not in (None, actor.member_id):
-            raise PermissionDenied("A member books only for themselves.")
-        member_id = actor.member_id
-    else:
-        raise PermissionDenied("Only members and coordinators book shifts.")
+    """Book a member onto a shift, or say why not (409 with the rule's code). Commits."""
+    member_id = _who_books(actor, member_id)
     if (earlier := _idempotent(session, actor, idempotency_key)) is not None:
         return earlier
     session.rollback()  # start the locking transaction afresh
-
     shift_service.lock_shift(session, shift_id)
     if (earlier := _idempotent(session, actor, idempotency_key)) is not None:
         session.rollback()
         return earlier
+    try:
+        booking = book_locked(session, actor, shift_id, member_id, policy=policy or get_policy())
+        if idempotency_key and actor.user_id is not None:
+            session.add(
+                IdempotencyRecord(
+                    user_id=actor.user_id,
+                    key=idempotency_key,
+                    operation=BOOK,
+                    result_id=booking.id,
+                    created_at=utcnow(),
+                )
+            )
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise _guard_conflict(error) from error
+    return booking
+
+
+def _who_books(actor: Actor, member_id: int | None) -> int:
+    if actor.is_staff:
+        if member_id is None:
+            raise InvalidInput("Say which member to book: member_id.", field="member_id")
+        return member_id
+    if actor.has(Role.member) and actor.member_id is not None:
+        if member_id not in (None, actor.member_id):
+            raise PermissionDenied("A member books only for themselves.")
+        return actor.member_id
+    raise PermissionDenied("Only members and coordinators book shifts.")
+
+
+def book_locked(
+    session: Session,
+    actor: Actor,
+    shift_id: int,
+    member_id: int,
+    *,
+    policy: Policy,
+    roster_run_id: int | None = None,
+) -> Booking:
+    """Book inside the caller's transaction: locks the shift and the member, checks every rule, flushes.
+
+    Raises Conflict with the rule's code; the caller commits (or rolls back its savepoint).
+    """
+    shift_service.lock_shift(session, shift_id)
     member = session.exec(select(Member).where(Member.id == member_id).with_for_update()).first()
     if member is None:
         raise NotFound(f"No member {member_id}.")
@@ -109,17 +142,7 @@ def book_shift(
     session.add(booking)
     shift.status = "booked"
     session.add(shift)
-    try:
-        session.flush()
-    except IntegrityError as error:
-        session.rollback()
-        raise _guard_conflict(error) from error
-    if idempotency_key and actor.user_id is not None:
-        session.add(
-            IdempotencyRecord(
-                user_id=actor.user_id, key=idempotency_key, operation=BOOK, result_id=booking.id, created_at=now
-            )
-        )
+    session.flush()
     history.record(
         session,
         actor_user_id=actor.user_id,
@@ -127,7 +150,12 @@ def book_shift(
         entity_id=booking.id,
         action="booked",
         to_state="booked",
-        data={"shift_id": shift.id, "member_id": member.id, "on_behalf": actor.member_id != member.id},
+        data={
+            "shift_id": shift.id,
+            "member_id": member.id,
+            "on_behalf": actor.member_id != member.id,
+            "roster_run_id": roster_run_id,
+        },
     )
     history.record(
         session,
@@ -143,12 +171,6 @@ def book_shift(
     data = {"client": client.name, "member": member.name, "starts_at": shift.starts_at.isoformat()}
     notify.to_client(session, shift.client_id, "shift_booked", data)
     notify.to_member(session, member.id, "shift_booked_member", data)
-    if commit:
-        try:
-            session.commit()
-        except IntegrityError as error:
-            session.rollback()
-            raise _guard_conflict(error) from error
     return booking
 
 

@@ -10,6 +10,11 @@ from alembic.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """The job queue's own tables (procrastinate) are made by its schema, applied in a migration."""
+    return not (type_ == "table" and name and name.startswith("procrastinate_"))
+
+
 def alembic_config(database_url: str) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))

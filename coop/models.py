@@ -6,6 +6,7 @@ from coop.clients.models import Client, ClientMemberList
 from coop.history import HistoryEvent
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
 from coop.notify.models import Notification
+from coop.rostering.models import RosterRun
 from coop.shifts.models import Shift, ShiftPattern, ShiftRequest
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "CancellationCharge",
     "IdempotencyRecord",
     "Notification",
+    "RosterRun",
     "Shift",
     "ShiftPattern",
     "ShiftRequest",

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import coop.models  # noqa: F401  (fills SQLModel.metadata)
 from coop.config import get_settings
 from coop.db import make_engine
+from coop.migrate import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -25,6 +26,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=url.startswith("sqlite"),
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -49,6 +51,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

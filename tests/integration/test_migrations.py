@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 
 import coop.models  # noqa: F401
 from coop.db import make_engine
-from coop.migrate import downgrade, upgrade
+from coop.migrate import downgrade, include_object, upgrade
 
 
 def test_models_and_migrations_agree(db_url):
@@ -16,7 +16,12 @@ def test_models_and_migrations_agree(db_url):
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": engine.dialect.name == "sqlite"}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": engine.dialect.name == "sqlite",
+                    "include_object": include_object,
+                },
             )
             differences = compare_metadata(context, SQLModel.metadata)
     finally:

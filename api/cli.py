@@ -49,6 +49,20 @@ def serve(
     uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port)
 
 
+@app.command()
+def worker(once: bool = typer.Option(False, help="Run what is queued now, then stop.")) -> None:
+    """Run roster solves and send notifications: procrastinate workers on PostgreSQL (on any machine)."""
+    from coop.rostering.queue import RosterQueue
+
+    queue = RosterQueue(get_settings())
+    if once:
+        queue.drain()
+        typer.echo("Queue drained.")
+        return
+    typer.echo(f"Worker started on {'PostgreSQL (procrastinate)' if queue.postgres else 'SQLite'}.")
+    queue.run_forever()
+
+
 @app.command("create-user")
 def create_user(
     email: str,

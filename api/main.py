@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 
 from api import errors
-from api.routers import auth, bookings, clients, me, members, shift_requests, shifts
+from api.routers import auth, bookings, clients, me, members, roster_runs, shift_requests, shifts
 from coop.config import Settings, get_settings
 from coop.db import make_engine
+from coop.rostering.queue import RosterQueue
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    queue = RosterQueue(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if settings.embedded_worker:
+            queue.start_embedded()
+        yield
+        queue.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Co-op cover",
         summary="Run an agency-worker co-operative: members, clients, shifts, bookings and rosters.",
         version="0.1.0",
@@ -20,9 +33,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.queue = queue
 
     api = APIRouter(prefix="/api")
-    for module in (auth, me, members, clients, shift_requests, shifts, bookings):
+    for module in (auth, me, members, clients, shift_requests, shifts, bookings, roster_runs):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(me.feed_router)

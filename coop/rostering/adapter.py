@@ -1,0 +1,185 @@
+"""From the co-op's rows to the engine's plain data: the same eligibility rules as booking decide the pairs.
+
+Times become integer minutes from local midnight of the horizon's first day in Europe/London; the
+engine never sees a datetime, so clock changes are already in the numbers (a night is 11 or 13 hours).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, col, select
+
+import scheduling
+from coop.clients.models import Client
+from coop.clock import LONDON, at_local, elapsed_minutes, utcnow
+from coop.enums import ClientKind, MemberStatus
+from coop.geo import distance_km
+from coop.members.models import Member
+from coop.policy import Policy
+from coop.shifts import eligibility, facts
+from coop.shifts.models import Shift, ShiftRequest
+from coop.shifts.timing import is_night
+
+
+@dataclass
+class Scope:
+    starts_on: date
+    ends_on: date
+    profession: str | None = None
+    client_ids: tuple[int, ...] = ()
+
+
+@dataclass
+class Built:
+    problem: scheduling.RosterProblem
+    shifts: dict[int, Shift]
+    members: dict[int, Member]
+
+
+def open_shifts(session: Session, scope: Scope, *, now: datetime) -> list[Shift]:
+    query = select(Shift).where(
+        Shift.status == "open",
+        Shift.local_date >= scope.starts_on,
+        Shift.local_date <= scope.ends_on,
+        Shift.starts_at > now,
+    )
+    if scope.profession:
+        query = query.where(Shift.role == scope.profession)
+    if scope.client_ids:
+        query = query.where(col(Shift.client_id).in_(scope.client_ids))
+    return list(session.exec(query.order_by(Shift.starts_at, Shift.id)).all())
+
+
+def priority(shift: Shift, now: datetime, policy: Policy) -> int:
+    """Urgent shifts first: starting within a day costs three times as much to leave empty."""
+    hours = (shift.starts_at - now) / timedelta(hours=1)
+    if hours <= policy.urgent_within_hours:
+        return 3
+    return 2 if hours <= 72 else 1
+
+
+def continuity_group(shift: Shift, request: ShiftRequest, client_kind: str) -> str | None:
+    """The same face across a long-term cover run (one request over several days), or on the same ward."""
+    if request.repeat_days > 1:
+        return f"request:{request.id}"
+    if client_kind == ClientKind.ward:
+        return f"ward:{shift.client_id}"
+    return None
+
+
+def build(session: Session, scope: Scope, policy: Policy, *, now: datetime | None = None) -> Built:
+    now = now or utcnow()
+    origin = at_local(scope.starts_on, time(0))
+    horizon = scheduling.Horizon(scope.starts_on, (scope.ends_on - scope.starts_on).days + 1)
+
+    def minutes(at: datetime) -> int:
+        return elapsed_minutes(origin, at)
+
+    def day_index(at: datetime) -> int:
+        return (at.astimezone(LONDON).date() - scope.starts_on).days
+
+    shifts = open_shifts(session, scope, now=now)
+    roles = sorted({s.role for s in shifts})
+    members = (
+        list(
+            session.exec(
+                select(Member).where(col(Member.profession).in_(roles), Member.status == MemberStatus.active)
+            ).all()
+        )
+        if roles
+        else []
+    )
+    requests = (
+        {
+            r.id: r
+            for r in session.exec(
+                select(ShiftRequest).where(col(ShiftRequest.id).in_({s.request_id for s in shifts}))
+            ).all()
+        }
+        if shifts
+        else {}
+    )
+    shift_facts = facts.shift_facts(session, shifts, policy)
+    client_ids = {s.client_id for s in shifts}
+    kinds = (
+        dict(session.exec(select(Client.id, Client.kind).where(col(Client.id).in_(client_ids))).all()) if shifts else {}
+    )
+    window_from = origin
+    window_to = at_local(scope.ends_on + timedelta(days=1), time(0))
+    member_facts = facts.member_facts(session, members, window_from=window_from, window_to=window_to, policy=policy)
+    blocked = facts.blocked_by_client(session, client_ids)
+    preferred = facts.preferred_by_client(session, client_ids)
+    for shift in shifts:
+        preferred[shift.client_id] = preferred[shift.client_id] | set(requests[shift.request_id].preferred_member_ids)
+    worked = facts.clients_worked_for(session, [m.id for m in members], before=now)
+
+    engine_shifts = tuple(
+        scheduling.Shift(
+            id=str(s.id),
+            client_id=str(s.client_id),
+            day=day_index(s.starts_at),
+            start=minutes(s.starts_at),
+            end=minutes(s.ends_at),
+            kind=s.kind,
+            is_night=shift_facts[s.id].night,
+            priority=priority(s, now, policy),
+            continuity_group=continuity_group(s, requests[s.request_id], kinds[s.client_id]),
+        )
+        for s in shifts
+    )
+    by_role: dict[str, list[Shift]] = defaultdict(list)
+    for s in shifts:
+        by_role[s.role].append(s)
+
+    workers = []
+    for member in members:
+        mf = member_facts[member.id]
+        eligible, reasons, travel = set(), {}, {}
+        for s in by_role[member.profession]:
+            failed = eligibility.check(mf, shift_facts[s.id], policy=policy, blocked=blocked[s.client_id])
+            if failed:
+                reasons[str(s.id)] = tuple(dict.fromkeys(r.code for r in failed))
+                continue
+            eligible.add(str(s.id))
+            km = distance_km(mf.location, shift_facts[s.id].client_location)
+            if km is not None:
+                travel[str(s.id)] = int(km * 1000)
+        weekly_cap = (
+            member.max_hours_per_week if member.opted_out_48h else min(policy.max_week_hours, member.max_hours_per_week)
+        )
+        fixed = tuple(
+            scheduling.FixedShift(
+                id=f"held:{h.shift_id}",
+                day=day_index(h.starts_at),
+                start=minutes(h.starts_at),
+                end=minutes(h.ends_at),
+                is_night=is_night(h.starts_at, h.ends_at, policy),
+            )
+            for h in mf.held
+        )
+        workers.append(
+            scheduling.Worker(
+                id=str(member.id),
+                eligible_shift_ids=frozenset(eligible),
+                ineligible_reasons=reasons,
+                fixed_shifts=fixed,
+                wanted_weekly_minutes=member.max_hours_per_week * 60,
+                max_weekly_minutes=weekly_cap * 60,
+                max_consecutive_days=policy.max_consecutive_days,
+                max_consecutive_nights=policy.max_consecutive_nights,
+                min_rest_minutes=policy.min_rest_hours * 60,
+                worked_for_clients=frozenset(str(c) for c in worked[member.id]),
+                travel_metres=travel,
+            )
+        )
+    problem = scheduling.RosterProblem(
+        horizon=horizon,
+        shifts=engine_shifts,
+        workers=tuple(workers),
+        client_preferred_members={str(c): frozenset(str(m) for m in ids) for c, ids in preferred.items()},
+        night_succession_gap_minutes=policy.night_recovery_hours * 60,
+    )
+    return Built(problem=problem, shifts={s.id: s for s in shifts}, members={m.id: m for m in members})

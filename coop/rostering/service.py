@@ -1,0 +1,354 @@
+"""Roster-run use-cases: start a run, execute it (in a worker), show it, apply it.
+
+A run is claimed atomically (queued → running), beats a heartbeat while the engine searches, and
+writes its best score so far; a run whose worker died (no heartbeat) is queued again, not lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+import scheduling
+from coop import history
+from coop.auth.policy import OVERSIGHT, STAFF, Actor, require_role
+from coop.bookings import service as booking_service
+from coop.clients.models import Client
+from coop.clock import utcnow
+from coop.errors import Conflict, DomainError, NotFound
+from coop.members.models import Member
+from coop.policy import Policy, get_policy
+from coop.rostering import adapter
+from coop.rostering.models import RosterRun
+from coop.rostering.schemas import ApplyResult, RosterRunCreate, RosterRunPublic
+from coop.shifts.models import Shift
+
+log = logging.getLogger("coop.rostering")
+HEARTBEAT_S = 2.0
+STALE_AFTER = timedelta(seconds=30)
+MAX_ATTEMPTS = 3
+
+
+def start_run(session: Session, actor: Actor, data: RosterRunCreate, *, queue=None) -> RosterRun:
+    """Queue a run; `queue.enqueue(run_id)` hands it to the job queue once the run is committed."""
+    require_role(actor, *STAFF)
+    run = RosterRun(
+        status="queued",
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        profession=data.profession,
+        client_ids=sorted(set(data.client_ids)),
+        time_limit_s=data.time_limit_s,
+        created_by_user_id=actor.user_id,
+        created_at=utcnow(),
+    )
+    session.add(run)
+    session.flush()
+    history.record(
+        session, actor_user_id=actor.user_id, entity="roster_run", entity_id=run.id, action="queued", to_state="queued"
+    )
+    session.commit()
+    if queue is not None:
+        queue.enqueue(run.id)
+    return run
+
+
+def get_run(session: Session, actor: Actor, run_id: int) -> RosterRunPublic:
+    require_role(actor, *OVERSIGHT)
+    run = session.get(RosterRun, run_id)
+    if run is None:
+        raise NotFound(f"No roster run {run_id}.")
+    return public(session, run)
+
+
+def list_runs(session: Session, actor: Actor, *, limit: int = 20) -> list[RosterRunPublic]:
+    require_role(actor, *OVERSIGHT)
+    runs = session.exec(select(RosterRun).order_by(col(RosterRun.id).desc()).limit(limit)).all()
+    return [public(session, run, detail=False) for run in runs]
+
+
+def public(session: Session, run: RosterRun, *, detail: bool = True) -> RosterRunPublic:
+    result = run.result or {}
+    view = RosterRunPublic(
+        id=run.id,
+        status=run.status,
+        starts_on=run.starts_on,
+        ends_on=run.ends_on,
+        profession=run.profession,
+        client_ids=run.client_ids,
+        time_limit_s=run.time_limit_s,
+        created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        progress=run.progress or {},
+        objective=result.get("objective"),
+        bound=result.get("bound"),
+        gap=result.get("gap"),
+        fairness=result.get("fairness", {}),
+        continuity=result.get("continuity", {}),
+        error=run.error,
+        applied_at=run.applied_at,
+        apply_result=run.apply_result or {},
+    )
+    if detail and result:
+        view.assignments, view.unfilled = _described(session, result)
+    return view
+
+
+def _described(session: Session, result: dict) -> tuple[list[dict], list[dict]]:
+    """The proposal with names and times, for people to read."""
+    shift_ids = {a["shift_id"] for a in result.get("assignments", [])} | {
+        u["shift_id"] for u in result.get("unfilled", [])
+    }
+    member_ids = {a["member_id"] for a in result.get("assignments", [])}
+    shifts = (
+        {s.id: s for s in session.exec(select(Shift).where(col(Shift.id).in_(shift_ids))).all()} if shift_ids else {}
+    )
+    clients = (
+        dict(
+            session.exec(
+                select(Client.id, Client.name).where(col(Client.id).in_({s.client_id for s in shifts.values()}))
+            ).all()
+        )
+        if shifts
+        else {}
+    )
+    names = (
+        dict(session.exec(select(Member.id, Member.name).where(col(Member.id).in_(member_ids))).all())
+        if member_ids
+        else {}
+    )
+
+    def about(shift_id: int) -> dict:
+        s = shifts.get(shift_id)
+        if s is None:
+            return {}
+        return {
+            "client_id": s.client_id,
+            "client_name": clients.get(s.client_id),
+            "kind": s.kind,
+            "starts_at": s.starts_at.isoformat(),
+            "ends_at": s.ends_at.isoformat(),
+            "shift_status": s.status,
+        }
+
+    assignments = [
+        a | {"member_name": names.get(a["member_id"])} | about(a["shift_id"]) for a in result.get("assignments", [])
+    ]
+    unfilled = [u | about(u["shift_id"]) for u in result.get("unfilled", [])]
+    return assignments, unfilled
+
+
+# Running ----------------------------------------------------------------------------------------
+
+
+def claim(engine: Engine, run_id: int) -> bool:
+    """queued → running, atomically: only one worker ever runs a run at a time."""
+    with Session(engine) as session:
+        now = utcnow()
+        result = session.exec(
+            update(RosterRun)
+            .where(RosterRun.id == run_id, RosterRun.status == "queued")
+            .values(status="running", started_at=now, heartbeat_at=now, attempts=RosterRun.attempts + 1)
+        )
+        session.commit()
+        return result.rowcount == 1
+
+
+def next_queued(engine: Engine) -> int | None:
+    with Session(engine) as session:
+        return session.exec(select(RosterRun.id).where(RosterRun.status == "queued").order_by(RosterRun.id)).first()
+
+
+def requeue_stalled(engine: Engine) -> list[int]:
+    """Runs whose worker stopped beating (a crash) go back to the queue, or fail after MAX_ATTEMPTS."""
+    cutoff = utcnow() - STALE_AFTER
+    with Session(engine) as session:
+        stalled = session.exec(
+            select(RosterRun).where(
+                RosterRun.status == "running",
+                or_(col(RosterRun.heartbeat_at).is_(None), RosterRun.heartbeat_at < cutoff),
+            )
+        ).all()
+        requeued = []
+        for run in stalled:
+            if run.attempts >= MAX_ATTEMPTS:
+                run.status, run.error, run.finished_at = "failed", "The worker stopped too many times.", utcnow()
+            else:
+                run.status = "queued"
+                requeued.append(run.id)
+            session.add(run)
+            history.record(
+                session,
+                actor_user_id=None,
+                entity="roster_run",
+                entity_id=run.id,
+                action="stalled",
+                from_state="running",
+                to_state=run.status,
+            )
+        session.commit()
+        return requeued
+
+
+def _write_progress(engine: Engine, run_id: int, **values) -> None:
+    with Session(engine) as session:
+        session.exec(
+            update(RosterRun)
+            .where(RosterRun.id == run_id, RosterRun.status == "running")
+            .values(heartbeat_at=utcnow(), **values)
+        )
+        session.commit()
+
+
+def execute(engine: Engine, run_id: int, *, policy: Policy | None = None) -> str:
+    """Claim and solve one run; returns its final status. Safe to call twice: only one claim wins."""
+    policy = policy or get_policy()
+    if not claim(engine, run_id):
+        with Session(engine) as session:
+            run = session.get(RosterRun, run_id)
+            return run.status if run else "missing"
+    started = time.monotonic()
+    progress: dict = {"objective": None, "bound": None, "elapsed_s": 0.0}
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_S):
+            progress["elapsed_s"] = round(time.monotonic() - started, 1)
+            _write_progress(engine, run_id, progress=dict(progress))
+
+    def on_progress(objective: float, bound: float, _elapsed: float) -> None:
+        progress.update(
+            objective=round(objective), bound=round(bound, 1), elapsed_s=round(time.monotonic() - started, 1)
+        )
+
+    heart = threading.Thread(target=beat, name=f"roster-run-{run_id}-heartbeat", daemon=True)
+    heart.start()
+    try:
+        with Session(engine) as session:
+            run = session.get(RosterRun, run_id)
+            scope = adapter.Scope(run.starts_on, run.ends_on, run.profession, tuple(run.client_ids))
+            built = adapter.build(session, scope, policy)
+            time_limit = run.time_limit_s
+        solution = scheduling.solve(
+            built.problem, scheduling.SolveParameters(time_limit_s=time_limit, random_seed=0), progress=on_progress
+        )
+        result = _result(built, solution)
+        status = "done" if solution.status in ("OPTIMAL", "FEASIBLE") or not built.problem.shifts else "failed"
+        error = None if status == "done" else f"The engine found no roster ({solution.status})."
+    except Exception as exc:  # noqa: BLE001  (a failed run is reported, never lost)
+        log.exception("roster run %s failed", run_id)
+        result, status, error = {}, "failed", f"{type(exc).__name__}: {exc}"[:2000]
+    finally:
+        stop.set()
+        heart.join(timeout=5)
+    progress["elapsed_s"] = round(time.monotonic() - started, 1)
+    if result:
+        progress.update(objective=result.get("objective"), bound=result.get("bound"))
+    _write_progress(
+        engine, run_id, status=status, result=result, error=error, finished_at=utcnow(), progress=dict(progress)
+    )
+    with Session(engine) as session:
+        history.record(
+            session,
+            actor_user_id=None,
+            entity="roster_run",
+            entity_id=run_id,
+            action="finished",
+            from_state="running",
+            to_state=status,
+        )
+        session.commit()
+    return status
+
+
+def _result(built: adapter.Built, solution: scheduling.RosterSolution) -> dict:
+    fairness = [f for f in solution.fairness if f.wanted_minutes]
+    shortfalls = [f.shortfall_minutes for f in fairness]
+    return {
+        "status": solution.status,
+        "objective": solution.objective if built.problem.shifts else 0,
+        "bound": solution.best_bound if built.problem.shifts else 0,
+        "gap": solution.gap if built.problem.shifts else 0.0,
+        "wall_time_s": round(solution.wall_time_s, 2),
+        "open_shifts": len(built.problem.shifts),
+        "assignments": [
+            {"shift_id": int(a.shift_id), "member_id": int(a.member_id), "reasons": list(a.reasons)}
+            for a in solution.assignments
+        ],
+        "unfilled": [
+            {
+                "shift_id": int(u.shift_id),
+                "missing": u.missing,
+                "reasons": [{"code": r.code, "count": r.count, "detail": r.detail} for r in u.reasons],
+            }
+            for u in solution.unfilled
+        ],
+        "fairness": {
+            "members_with_work": len({a.member_id for a in solution.assignments}),
+            "largest_shortfall_hours": round(max(shortfalls, default=0) / 60, 1),
+            "total_shortfall_hours": round(sum(shortfalls) / 60, 1),
+        },
+        "continuity": {"pairs_kept": solution.continuity_pairs_kept, "pairs_total": solution.continuity_pairs_total},
+        "cost_by_term": solution.cost_by_term,
+    }
+
+
+# Applying ---------------------------------------------------------------------------------------
+
+
+def apply_run(session: Session, actor: Actor, run_id: int, *, policy: Policy | None = None) -> ApplyResult:
+    """Book every proposed assignment in one transaction, each checked again; conflicts are skipped, never
+    overwritten, and reported with the rule that stopped them."""
+    require_role(actor, *STAFF)
+    policy = policy or get_policy()
+    session.exec(update(RosterRun).where(RosterRun.id == run_id).values(attempts=RosterRun.attempts))  # lock the run
+    run = session.get(RosterRun, run_id, populate_existing=True)
+    if run is None:
+        raise NotFound(f"No roster run {run_id}.")
+    if run.status != "done":
+        raise Conflict(f"The run is {run.status}: only a finished run can be applied.", code=f"run_{run.status}")
+    if run.applied_at is not None:
+        raise Conflict("This roster has already been applied.", code="run_applied")
+    booked, skipped = 0, []
+    for proposal in sorted(run.result.get("assignments", []), key=lambda a: a["shift_id"]):
+        savepoint = session.begin_nested()
+        try:
+            booking_service.book_locked(
+                session, actor, proposal["shift_id"], proposal["member_id"], policy=policy, roster_run_id=run.id
+            )
+            savepoint.commit()
+            booked += 1
+        except (DomainError, IntegrityError) as error:
+            savepoint.rollback()
+            code = error.code if isinstance(error, DomainError) else "conflict"
+            detail = error.detail if isinstance(error, DomainError) else "A booking made meanwhile conflicts."
+            skipped.append(
+                {"shift_id": proposal["shift_id"], "member_id": proposal["member_id"], "code": code, "detail": detail}
+            )
+    run.applied_at, run.applied_by_user_id = utcnow(), actor.user_id
+    run.apply_result = {"booked": booked, "skipped": skipped}
+    session.add(run)
+    history.record(
+        session,
+        actor_user_id=actor.user_id,
+        entity="roster_run",
+        entity_id=run.id,
+        action="applied",
+        data={"booked": booked, "skipped": len(skipped)},
+    )
+    session.commit()
+    return ApplyResult(booked=booked, skipped=skipped)
+
+
+def next_week(today) -> tuple:
+    """Monday to Sunday of the week after `today` (local dates)."""
+    monday = today + timedelta(days=7 - today.weekday())
+    return monday, monday + timedelta(days=6)

@@ -211,7 +211,7 @@ def record_credential(page: StaffPage, member_id: int, form: Form):
             page.fail(error)
         else:
             page.flash(N_("The credential is recorded."))
-            return page.redirect(f"/coordinator/members/{member_id}#credentials-title")
+            return page.redirect(f"/coordinator/members/{member_id}")
     values = {name: raw[name] or "" for name in CREDENTIAL_FIELDS}
     values["dbs_update_service"] = raw["dbs_update_service"]
     return _member_page(page, member_id, credential=values, status_code=422)
@@ -316,7 +316,7 @@ def add_to_list(page: StaffPage, client_id: int, slug: str, form: Form):
     if kind is None:
         raise NotFound(f"No list {slug}.")
     if lists.add(page, client_id, kind, form):
-        return page.redirect(f"/coordinator/clients/{client_id}#{slug}-title")
+        return page.redirect(f"/coordinator/clients/{client_id}")
     return _client_page(page, client_id, status_code=422)
 
 
@@ -326,4 +326,4 @@ def remove_from_list(page: StaffPage, client_id: int, slug: str, member_id: int)
     if kind is None:
         raise NotFound(f"No list {slug}.")
     lists.remove(page, client_id, kind, member_id)
-    return page.redirect(f"/coordinator/clients/{client_id}#{slug}-title")
+    return page.redirect(f"/coordinator/clients/{client_id}")

@@ -6,7 +6,7 @@ the request's `page._("...")`. The catalogues are web/locale/<lang>/LC_MESSAGES/
 start-up (no compiled .mo files). To add a string: write it, run
 
     pybabel extract -F babel.cfg -o web/locale/messages.pot web
-    pybabel update -i web/locale/messages.pot -d web/locale
+    pybabel update -i web/locale/messages.pot -d web/locale --no-fuzzy-matching --ignore-obsolete -w 110
 
 then fill in its msgstr in cy (and leave en's empty: English falls back to the msgid).
 tests/web/test_catalogue.py fails while any Welsh translation is missing or fuzzy.

@@ -21,6 +21,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "page_not_found": N_("We could not find that page."),
     "conflict": N_("That conflicts with another change; nothing was saved."),
     "invalid": N_("Some of the details are not valid; nothing was saved."),
+    "busy": N_("The co-op's database is busy; nothing was saved. Try again."),
     "duplicate_email": N_("Someone is already registered with that e-mail address."),
     "invalid_status_transition": N_("A member cannot move from their current status to that one."),
     "already_listed": N_("That member is already on one of this client's lists."),
@@ -29,9 +30,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "dbs_wrong_workforce": N_("The DBS check does not cover the right barred list for this work."),
     "wrong_profession": N_("The member is registered in a different profession."),
     "member_not_active": N_("The member is not active."),
-    "csrf": N_(
-        "This form has expired or did not come from this site. Go back, reload the page and try again."
-    ),
+    "csrf": N_("This form has expired or did not come from this site. Go back, reload the page and try again."),
 }
 
 # Field-level messages for input a coop rule refused (InvalidInput.field set) with a known meaning.

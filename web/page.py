@@ -15,8 +15,10 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -179,14 +181,23 @@ class PageRoute(APIRoute):
             except DomainError as error:
                 status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
                 return error_page(request, status, messages.error_message(error))
+            except RequestValidationError as error:
+                # A mistyped address (/members/abc) is a missing page; anything else is input we refuse.
+                in_path = any(tuple(e.get("loc", ()))[:1] == ("path",) for e in error.errors())
+                if in_path:
+                    return error_page(request, 404, messages.ERROR_MESSAGES["page_not_found"])
+                return error_page(request, 422, messages.ERROR_MESSAGES["invalid"])
+            except IntegrityError:
+                # The database refused a write the use-case let through (a race): say so, never a 500.
+                return error_page(request, 409, messages.ERROR_MESSAGES["conflict"])
+            except OperationalError:
+                return error_page(request, 503, messages.ERROR_MESSAGES["busy"])
 
         return route
 
 
 def PageRouter(**kwargs: Any) -> APIRouter:  # noqa: N802 - reads like the class it builds
-    return APIRouter(
-        route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse, **kwargs
-    )
+    return APIRouter(route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse, **kwargs)
 
 
 def form_values(form: Any, names: Iterable[str]) -> dict[str, str]:

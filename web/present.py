@@ -73,9 +73,7 @@ def parse_changes(
         if name in checkboxes:
             raw[name] = form.get(prefix + name) is not None
         elif name in lists:
-            raw[name] = [
-                part.strip() for part in str(form.get(prefix + name) or "").split(",") if part.strip()
-            ]
+            raw[name] = [part.strip() for part in str(form.get(prefix + name) or "").split(",") if part.strip()]
         else:
             raw[name] = blank_to_none(form.get(prefix + name))
     try:

@@ -128,3 +128,11 @@ def test_an_unknown_page_is_a_page_not_json(web):
     assert response.status_code == 404
     assert "We could not find that page." in response.text
     assert web.get("/api/no-such-thing").headers["content-type"].startswith("application/json")
+
+
+def test_a_mistyped_address_is_a_missing_page(web, session):
+    user = factories.make_user(session, roles={"coordinator"})
+    sign_in(web, user.email)
+    response = web.get("/coordinator/members/not-a-number")
+    assert response.status_code == 404
+    assert "We could not find that page." in response.text

@@ -17,6 +17,4 @@ BoardPage = Annotated[Page, Depends(role_page("board"))]
 def home(page: BoardPage, q: str | None = None, profession: str | None = None, status: str | None = None):
     number = page.request.query_params.get("page", "1")
     number = int(number) if number.isdigit() and int(number) > 0 else 1
-    return page.render(
-        "board/home.html", **register_context(page, q, profession, status, number), base="/board"
-    )
+    return page.render("board/home.html", **register_context(page, q, profession, status, number), base="/board")

@@ -78,9 +78,7 @@ def home(page: StaffPage):
 # Members ----------------------------------------------------------------------------------------
 
 
-def register_context(
-    page: Page, q: str | None, profession: str | None, status: str | None, number: int
-) -> dict:
+def register_context(page: Page, q: str | None, profession: str | None, status: str | None, number: int) -> dict:
     """The members register, as coordinators and the board both see it."""
     q = (q or "").strip()[:100] or None
     profession = _choice(profession, Profession)
@@ -133,8 +131,7 @@ def _member_page(
     member = member_service.get_member(page.db, page.actor, member_id)
     today = today_local()
     credentials = [
-        (c, credential_tag(page, c, today))
-        for c in member_service.list_credentials(page.db, page.actor, member_id)
+        (c, credential_tag(page, c, today)) for c in member_service.list_credentials(page.db, page.actor, member_id)
     ]
     return page.render(
         "coordinator/member.html",
@@ -235,18 +232,13 @@ def change_status(page: StaffPage, member_id: int, form: Form):
         else:
             page.flash(N_("The member's status is changed."))
             return page.redirect(f"/coordinator/members/{member_id}")
-    return _member_page(
-        page, member_id, status_form={"status": status, "reason": reason or ""}, status_code=422
-    )
+    return _member_page(page, member_id, status_form={"status": status, "reason": reason or ""}, status_code=422)
 
 
 @router.get("/expiring-credentials")
 def expiring(page: StaffPage):
     today = today_local()
-    rows = [
-        (m, c, credential_tag(page, c, today))
-        for m, c in member_service.expiring_credentials(page.db, page.actor)
-    ]
+    rows = [(m, c, credential_tag(page, c, today)) for m, c in member_service.expiring_credentials(page.db, page.actor)]
     return page.render("coordinator/expiring.html", rows=rows)
 
 
@@ -293,9 +285,7 @@ def client(page: StaffPage, client_id: int):
 @router.post("/clients/{client_id}", dependencies=[Csrf])
 def edit_client(page: StaffPage, client_id: int, form: Form):
     current = client_service.get_client(page.db, page.actor, client_id)
-    update = parse_changes(
-        page, ClientUpdate, form, current, CLIENT_FIELDS, checkboxes=frozenset({"welsh_medium"})
-    )
+    update = parse_changes(page, ClientUpdate, form, current, CLIENT_FIELDS, checkboxes=frozenset({"welsh_medium"}))
     if update is not None:
         try:
             client_service.update_client(page.db, page.actor, client_id, update)

@@ -15,9 +15,7 @@ SLUGS = {"preferred": ListKind.preferred, "do-not-send": ListKind.do_not_send}
 SLUG_OF = {kind: slug for slug, kind in SLUGS.items()}
 HINTS = {
     ListKind.preferred: N_("Members you would like offered your shifts first."),
-    ListKind.do_not_send: N_(
-        "Members the co-op will not send to you. Only you and the coordinators see this list."
-    ),
+    ListKind.do_not_send: N_("Members the co-op will not send to you. Only you and the coordinators see this list."),
 }
 
 
@@ -27,9 +25,7 @@ def lists_context(page: Page, client_id: int, kinds: tuple[str, ...] | None = No
     listed = {entry.member_id for kind in entries for entry in entries[kind]}
     if page.actor.is_staff or page.actor.client_id == client_id:
         candidates = [
-            (str(i), n)
-            for i, n in client_service.list_candidates(page.db, page.actor, client_id)
-            if i not in listed
+            (str(i), n) for i, n in client_service.list_candidates(page.db, page.actor, client_id) if i not in listed
         ]
         may_edit = True
     else:

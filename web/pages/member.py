@@ -38,8 +38,7 @@ def home(page: MemberPage):
     member = member_service.get_member(page.db, page.actor, member_id)
     today = today_local()
     tags = [
-        (c, credential_tag(page, c, today))
-        for c in member_service.list_credentials(page.db, page.actor, member_id)
+        (c, credential_tag(page, c, today)) for c in member_service.list_credentials(page.db, page.actor, member_id)
     ]
     attention = [(c, tag) for c, tag in tags if tag.tone in ("warn", "bad")]
     return page.render(
@@ -70,9 +69,7 @@ def profile(page: MemberPage):
 def edit_profile(page: MemberPage, form: Form):
     member_id = _member_id(page)
     member = member_service.get_member(page.db, page.actor, member_id)
-    update = parse_changes(
-        page, MemberUpdate, form, member, SELF_FIELDS, checkboxes=frozenset({"opted_out_48h"})
-    )
+    update = parse_changes(page, MemberUpdate, form, member, SELF_FIELDS, checkboxes=frozenset({"opted_out_48h"}))
     if update is not None:
         try:
             member_service.update_member(page.db, page.actor, member_id, update)
@@ -160,12 +157,8 @@ def edit_week(page: MemberPage, form: Form):
                 except ValidationError as error:
                     for problem in error.errors():
                         field = str(problem["loc"][0]) if problem.get("loc") else "starts"
-                        page.errors.setdefault(
-                            f"{field}_{suffix}", page._("Enter a time, for example 08:30.")
-                        )
-        if week is not None and _save(
-            page, member_id, Availability(weekly=week, exceptions=current.exceptions)
-        ):
+                        page.errors.setdefault(f"{field}_{suffix}", page._("Enter a time, for example 08:30."))
+        if week is not None and _save(page, member_id, Availability(weekly=week, exceptions=current.exceptions)):
             page.flash(N_("Your weekly availability is saved."))
             return page.redirect("/member/availability")
     return _availability(page, current, rows=rows, status_code=422)
@@ -185,9 +178,7 @@ def add_day_off(page: MemberPage, form: Form):
     except ValidationError as error:
         translate_errors(page, error)
     else:
-        if _save(
-            page, member_id, Availability(weekly=current.weekly, exceptions=[*current.exceptions, day_off])
-        ):
+        if _save(page, member_id, Availability(weekly=current.weekly, exceptions=[*current.exceptions, day_off])):
             page.flash(N_("The days off are added."))
             return page.redirect("/member/availability")
     return _availability(page, current, day_off=values, status_code=422)

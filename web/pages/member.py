@@ -130,9 +130,9 @@ def edit_week(page: MemberPage, form: Form):
     """Save the weekly pattern; the days off stay as they are."""
     member_id = _member_id(page)
     current = member_service.get_availability(page.db, page.actor, member_id)
+    names = weekday_names(page.lang)
     rows: list[list[tuple[str, str]]] = []
-    windows: list[dict] = []
-    ids: list[str] = []
+    week: list[WeeklyWindow] = []
     for weekday in range(7):
         starts, ends = form.getlist(f"starts_{weekday}"), form.getlist(f"ends_{weekday}")
         day = [(str(s).strip(), str(e).strip()) for s, e in zip(starts, ends, strict=False)]
@@ -141,26 +141,18 @@ def edit_week(page: MemberPage, form: Form):
             if not start and not end:
                 continue
             if not start or not end:
-                missing = "starts" if not start else "ends"
-                page.errors[f"{missing}_{weekday}_{index}"] = page._("Give both the start and the end time.")
+                field = f"{'starts' if not start else 'ends'}_{weekday}_{index}"
+                page.errors[field] = page._("%(day)s: give both the start and the end time.", day=names[weekday])
                 continue
-            windows.append({"weekday": weekday, "starts": start, "ends": end})
-            ids.append(f"{weekday}_{index}")
-    if not page.errors:
-        try:
-            week = [WeeklyWindow.model_validate(w) for w in windows]
-        except ValidationError:
-            week = None
-            for window, suffix in zip(windows, ids, strict=True):
-                try:
-                    WeeklyWindow.model_validate(window)
-                except ValidationError as error:
-                    for problem in error.errors():
-                        field = str(problem["loc"][0]) if problem.get("loc") else "starts"
-                        page.errors.setdefault(f"{field}_{suffix}", page._("Enter a time, for example 08:30."))
-        if week is not None and _save(page, member_id, Availability(weekly=week, exceptions=current.exceptions)):
-            page.flash(N_("Your weekly availability is saved."))
-            return page.redirect("/member/availability")
+            try:
+                week.append(WeeklyWindow(weekday=weekday, starts=start, ends=end))
+            except ValidationError as error:
+                for problem in error.errors():
+                    field = f"{problem['loc'][0] if problem.get('loc') else 'starts'}_{weekday}_{index}"
+                    page.errors.setdefault(field, page._("%(day)s: enter a time like 08:30.", day=names[weekday]))
+    if not page.errors and _save(page, member_id, Availability(weekly=week, exceptions=current.exceptions)):
+        page.flash(N_("Your weekly availability is saved."))
+        return page.redirect("/member/availability")
     return _availability(page, current, rows=rows, status_code=422)
 
 

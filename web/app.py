@@ -13,6 +13,8 @@ from web.i18n import WEB
 from web.page import error_page
 from web.pages import auth, board, client, coordinator, member
 
+# Every page router, in the order they are mounted; a new area adds its module here.
+PAGE_MODULES = (auth, member, client, coordinator, board)
 SESSION_COOKIE = "coop_session"
 SESSION_HOURS = 12
 
@@ -29,7 +31,7 @@ def mount(app: FastAPI) -> None:
         https_only=settings.public_url.startswith("https"),
     )
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
-    for module in (auth, member, client, coordinator, board):
+    for module in PAGE_MODULES:
         app.include_router(module.router)
 
     @app.exception_handler(StarletteHTTPException)

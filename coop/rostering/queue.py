@@ -154,9 +154,20 @@ class RosterQueue:
             self._stop.wait(poll_s)
 
     def _deliver_loop(self, sender) -> None:
+        """Send the outbox every few seconds; queue credential reminders once a day."""
+        from sqlmodel import Session
+
+        from coop.clock import today_local
+        from coop.members.reminders import queue_expiry_reminders
+
         engine = _engine(self.url)
+        reminded_on = None
         while not self._stop.wait(5.0):
             try:
+                if reminded_on != today_local():
+                    with Session(engine) as session:
+                        queue_expiry_reminders(session, today_local())
+                    reminded_on = today_local()
                 notify.deliver_pending(engine, sender)
             except Exception:  # noqa: BLE001
                 log.exception("notification delivery")

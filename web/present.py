@@ -21,8 +21,13 @@ class Tag:
     text: str
 
 
-def credential_tag(page: Page, credential: Any, today: date) -> Tag:
-    """Valid, expiring in N days (RULES §0.9 windows via rules.expiry_warning), expired, or not yet valid."""
+def credential_tag(page: Page, credential: Any, today: date, *, replaced: bool = False) -> Tag:
+    """Valid, expiring in N days (RULES §0.9 windows via rules.expiry_warning), expired, or not yet valid.
+
+    A credential replaced by a later one of the same kind says so instead of warning about itself.
+    """
+    if replaced:
+        return Tag("neutral", page._("Replaced by a later one"))
     if not rules.credential_valid_on(credential, today):
         if credential.expires_on and credential.expires_on < today:
             return Tag("bad", page._("Expired on %(date)s", date=fmt_date(credential.expires_on, page.lang)))
@@ -35,6 +40,22 @@ def credential_tag(page: Page, credential: Any, today: date) -> Tag:
             return Tag("warn", page._("Expires tomorrow"))
         return Tag("warn", page._("Expires in %(days)s days", days=days))
     return Tag("ok", page._("Valid"))
+
+
+def _lasts_until(credential: Any) -> tuple[date, date]:
+    return (credential.expires_on or date.max, credential.verified_on)
+
+
+def credential_rows(page: Page, credentials: list[Any], today: date) -> list[tuple[Any, Tag]]:
+    """Each credential with its tag; older ones of a kind (and DBS barred list) are marked replaced."""
+    latest: dict[tuple[str, str | None], Any] = {}
+    for credential in credentials:
+        key = (credential.kind, credential.dbs_workforce)
+        if key not in latest or _lasts_until(credential) > _lasts_until(latest[key]):
+            latest[key] = credential
+    return [
+        (c, credential_tag(page, c, today, replaced=latest[(c.kind, c.dbs_workforce)] is not c)) for c in credentials
+    ]
 
 
 def weekday_names(language: str) -> list[str]:

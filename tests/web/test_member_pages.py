@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from coop.auth import service as auth_service
 from coop.clock import today_local
 from coop.members import service as member_service
+from coop.members.models import Credential
 from tests import factories
 from tests.web.conftest import post_form, sign_in
 
@@ -145,3 +146,22 @@ def test_a_member_cannot_open_the_coordinator_pages(web, session):
     assert other.name not in response.text
     assert web.get("/coordinator/members").status_code == 403
     assert web.get("/client").status_code == 403
+
+
+def test_a_renewed_credential_replaces_the_expired_one(web, session):
+    member = _signed_in_member(web, session)
+    old = session.exec(select(Credential).where(Credential.member_id == member.id, Credential.kind == "nmc")).one()
+    session.add(
+        Credential(
+            member_id=member.id,
+            kind="nmc",
+            reference="OLD-NMC",
+            verified_on=date(2019, 1, 1),
+            expires_on=date(2022, 1, 1),
+            created_at=old.created_at,
+        )
+    )
+    session.commit()
+    html = web.get("/member/credentials").text
+    assert "Replaced by a later one" in html and "Expired on" not in html
+    assert "Credentials that need attention" not in web.get("/member").text

@@ -18,7 +18,7 @@ from coop.members.schemas import CredentialCreate, MemberUpdate
 from web.i18n import N_
 from web.page import Csrf, Form, Page, PageRouter, role_page
 from web.pages import lists
-from web.present import blank_to_none, credential_tag, options, parse_changes, translate_errors
+from web.present import blank_to_none, credential_rows, credential_tag, options, parse_changes, translate_errors
 
 router = PageRouter(prefix="/coordinator")
 StaffPage = Annotated[Page, Depends(role_page("coordinator", "admin"))]
@@ -130,9 +130,7 @@ def _member_page(
 ):
     member = member_service.get_member(page.db, page.actor, member_id)
     today = today_local()
-    credentials = [
-        (c, credential_tag(page, c, today)) for c in member_service.list_credentials(page.db, page.actor, member_id)
-    ]
+    credentials = credential_rows(page, member_service.list_credentials(page.db, page.actor, member_id), today)
     return page.render(
         "coordinator/member.html",
         status_code=status_code,

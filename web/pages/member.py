@@ -15,7 +15,7 @@ from coop.members import service as member_service
 from coop.members.schemas import SELF_EDITABLE, Availability, DayOff, MemberUpdate, WeeklyWindow
 from web.i18n import N_
 from web.page import Csrf, Form, Page, PageRouter, role_page
-from web.present import credential_tag, options, parse_changes, translate_errors, weekday_names
+from web.present import credential_rows, options, parse_changes, translate_errors, weekday_names
 
 router = PageRouter(prefix="/member")
 MemberPage = Annotated[Page, Depends(role_page("member"))]
@@ -37,9 +37,7 @@ def home(page: MemberPage):
     member_id = _member_id(page)
     member = member_service.get_member(page.db, page.actor, member_id)
     today = today_local()
-    tags = [
-        (c, credential_tag(page, c, today)) for c in member_service.list_credentials(page.db, page.actor, member_id)
-    ]
+    tags = credential_rows(page, member_service.list_credentials(page.db, page.actor, member_id), today)
     attention = [(c, tag) for c, tag in tags if tag.tone in ("warn", "bad")]
     return page.render(
         "member/home.html", member=member, attention=attention, active=member.status == MemberStatus.active
@@ -200,8 +198,5 @@ def remove_day_off(page: MemberPage, form: Form):
 @router.get("/credentials")
 def credentials(page: MemberPage):
     today = today_local()
-    rows = [
-        (c, credential_tag(page, c, today))
-        for c in member_service.list_credentials(page.db, page.actor, _member_id(page))
-    ]
+    rows = credential_rows(page, member_service.list_credentials(page.db, page.actor, _member_id(page)), today)
     return page.render("member/credentials.html", rows=rows)

@@ -13,9 +13,14 @@ from web.page import Page
 # URL slug for each list, as the pages spell them.
 SLUGS = {"preferred": ListKind.preferred, "do-not-send": ListKind.do_not_send}
 SLUG_OF = {kind: slug for slug, kind in SLUGS.items()}
+# Said to the client's own contacts, and (STAFF_HINTS) to coordinators looking at a client.
 HINTS = {
     ListKind.preferred: N_("Members you would like offered your shifts first."),
     ListKind.do_not_send: N_("Members the co-op will not send to you. Only you and the coordinators see this list."),
+}
+STAFF_HINTS = {
+    ListKind.preferred: N_("Members this client would like offered its shifts first."),
+    ListKind.do_not_send: N_("Members the co-op will not send to this client."),
 }
 
 
@@ -35,7 +40,7 @@ def lists_context(page: Page, client_id: int, kinds: tuple[str, ...] | None = No
         "candidates": candidates,
         "may_edit": may_edit,
         "list_slug": SLUG_OF,
-        "list_hints": HINTS,
+        "list_hints": HINTS if page.actor.client_id == client_id else STAFF_HINTS,
     }
 
 

@@ -11,8 +11,7 @@ from sqlmodel import Session, col, select
 from coop.bookings.models import Booking
 from coop.clients import service as client_service
 from coop.clients.models import Client
-from coop.members import service as member_service
-from coop.members.models import AvailabilityException, AvailabilityWindow, Member
+from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
 from coop.policy import Policy
 from coop.shifts.eligibility import HeldShift, MemberFacts, ShiftFacts
 from coop.shifts.models import Shift, ShiftRequest
@@ -67,27 +66,46 @@ def member_facts(
 ) -> dict[int, MemberFacts]:
     """Facts for each member, with the shifts they hold between window_from and window_to (± CONTEXT)."""
     ids = [m.id for m in members]
-    credentials = member_service.credentials_of(session, ids)
+    # Columns, not ORM instances: the rules read a few fields of thousands of rows (bench/candidates.py).
+    credentials: dict[int, list] = defaultdict(list)
     windows: dict[int, list] = defaultdict(list)
     days_off: dict[int, list] = defaultdict(list)
     held: dict[int, list[HeldShift]] = defaultdict(list)
-    if ids:
-        for w in session.exec(select(AvailabilityWindow).where(col(AvailabilityWindow.member_id).in_(ids))).all():
-            windows[w.member_id].append((w.weekday, w.starts, w.ends))
-        for d in session.exec(select(AvailabilityException).where(col(AvailabilityException.member_id).in_(ids))).all():
-            days_off[d.member_id].append((d.starts_on, d.ends_on))
-        bookings = session.exec(
-            select(Booking).where(
-                col(Booking.member_id).in_(ids),
+    for chunk in _chunks(ids):
+        for row in session.exec(
+            select(
+                Credential.member_id,
+                Credential.kind,
+                Credential.verified_on,
+                Credential.expires_on,
+                Credential.dbs_workforce,
+            ).where(col(Credential.member_id).in_(chunk))
+        ).all():
+            credentials[row.member_id].append(row)
+        for member_id, weekday, starts, ends in session.exec(
+            select(
+                AvailabilityWindow.member_id,
+                AvailabilityWindow.weekday,
+                AvailabilityWindow.starts,
+                AvailabilityWindow.ends,
+            ).where(col(AvailabilityWindow.member_id).in_(chunk))
+        ).all():
+            windows[member_id].append((weekday, starts, ends))
+        for member_id, starts_on, ends_on in session.exec(
+            select(
+                AvailabilityException.member_id, AvailabilityException.starts_on, AvailabilityException.ends_on
+            ).where(col(AvailabilityException.member_id).in_(chunk))
+        ).all():
+            days_off[member_id].append((starts_on, ends_on))
+        for member_id, shift_id, starts_at, ends_at in session.exec(
+            select(Booking.member_id, Booking.shift_id, Booking.starts_at, Booking.ends_at).where(
+                col(Booking.member_id).in_(chunk),
                 Booking.status != "cancelled",
                 Booking.ends_at > window_from - CONTEXT,
                 Booking.starts_at < window_to + CONTEXT,
             )
-        ).all()
-        for b in bookings:
-            held[b.member_id].append(
-                HeldShift(b.shift_id, b.starts_at, b.ends_at, is_night(b.starts_at, b.ends_at, policy))
-            )
+        ).all():
+            held[member_id].append(HeldShift(shift_id, starts_at, ends_at, is_night(starts_at, ends_at, policy)))
     return {
         m.id: MemberFacts(
             id=m.id,
@@ -111,6 +129,12 @@ def member_facts(
     }
 
 
+def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
+    """Keep IN lists under SQLite's parameter limit."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def blocked_by_client(session: Session, client_ids: Iterable[int]) -> dict[int, set[int]]:
     lists = client_service.lists_for(session, list(set(client_ids)))
     return {cid: entry["do_not_send"] for cid, entry in lists.items()}
@@ -122,13 +146,13 @@ def preferred_by_client(session: Session, client_ids: Iterable[int]) -> dict[int
 
 
 def clients_worked_for(session: Session, member_ids: list[int], *, before: datetime) -> dict[int, set[int]]:
-    """The clients each member has worked for before: a live booking that started before `before`."""
+    """The clients each member has worked for before: a live booking that had ended by `before`."""
     found: dict[int, set[int]] = defaultdict(set)
     if member_ids:
         rows = session.exec(
             select(Booking.member_id, Shift.client_id)
             .join(Shift, Shift.id == Booking.shift_id)
-            .where(col(Booking.member_id).in_(member_ids), Booking.status != "cancelled", Booking.starts_at < before)
+            .where(col(Booking.member_id).in_(member_ids), Booking.status != "cancelled", Booking.ends_at <= before)
             .distinct()
         ).all()
         for member_id, client_id in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from coop.clock import LONDON, at_local, elapsed_minutes
 from coop.enums import ClientKind
@@ -50,14 +51,19 @@ def working_days(first: date, count: int, kind: str) -> list[date]:
     return days
 
 
+@lru_cache(maxsize=4096)
+def _night(day: date, start_hour: int, end_hour: int) -> tuple[datetime, datetime]:
+    """The night that starts on local `day`, as UTC instants."""
+    return at_local(day, time(start_hour)), at_local(day + timedelta(days=1), time(end_hour))
+
+
 def night_minutes(start: datetime, end: datetime, policy: Policy) -> int:
     """Minutes of the shift inside local night time (23:00–06:00 by default, RULES §1.3)."""
     total = 0
     day = start.astimezone(LONDON).date() - timedelta(days=1)
     last = end.astimezone(LONDON).date()
     while day <= last:
-        night_from = at_local(day, time(policy.night_start_hour))
-        night_to = at_local(day + timedelta(days=1), time(policy.night_end_hour))
+        night_from, night_to = _night(day, policy.night_start_hour, policy.night_end_hour)
         overlap_from, overlap_to = max(start, night_from), min(end, night_to)
         if overlap_to > overlap_from:
             total += elapsed_minutes(overlap_from, overlap_to)

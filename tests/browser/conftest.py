@@ -2,8 +2,8 @@
 
 Fixtures
 - `live_server` (session): a demo database in a temp dir and the app on a free port; `.url`, `.database_url`.
-- `browser` (session): Chromium through Playwright. Missing /usr/bin/chromium skips these tests, or fails
-  them when CI=true.
+- `browser` (session): Chromium through Playwright (/usr/bin/chromium, or $COOP_CHROMIUM). A missing
+  Chromium or axe-core skips these tests, or fails them when CI=true.
 - `phone` (per test): a fresh phone-sized context (390×844, touch) on the live server; yields a Page.
 - `journey` (per test): `journey.shot("step")` saves test-artifacts/screenshots/<test name>/NN-step.png.
 
@@ -31,7 +31,7 @@ from coop.db import make_engine
 from coop.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("COOP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,12 +40,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=en-GB",  # 24-hour times and day/month dates in the form fields, as in Wales
 ]
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SECRET = "browser-test-secret-that-is-long-enough-0123456789"
 PASSWORD = demo.DEMO_PASSWORD
+
+
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last: the quick tests report first, and the live server starts once."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 def _missing(what: str) -> None:

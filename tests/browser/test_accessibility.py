@@ -103,3 +103,17 @@ def test_pages_have_no_serious_accessibility_violations(browser, live_server):
     signed_in.close()
 
     assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)
+
+
+def test_keyboard_users_skip_to_the_content_and_see_where_they_are(phone):
+    phone.goto("/sign-in")
+    phone.keyboard.press("Tab")
+    skip = phone.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    phone.keyboard.press("Enter")
+    phone.keyboard.press("Tab")
+    email = phone.locator("#email")
+    expect(email).to_be_focused()  # the skip link jumped past the header
+    outline = email.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
+    assert outline.startswith("solid") and outline != "solid 0px", outline

@@ -600,7 +600,15 @@ def cancel_shift(
     session: Session, actor: Actor, shift_id: int, *, reason: str | None = None, policy: Policy | None = None
 ) -> CancellationTerms:
     """The client (or a coordinator) cancels a shift; a member booked on it is told and released."""
-    policy = policy or get_policy()
+    terms = _cancel_locked(session, actor, shift_id, reason=reason, policy=policy or get_policy())
+    session.commit()
+    return terms
+
+
+def _cancel_locked(
+    session: Session, actor: Actor, shift_id: int, *, reason: str | None, policy: Policy
+) -> CancellationTerms:
+    """Cancel inside the caller's transaction (the caller commits)."""
     lock_shift(session, shift_id)
     shift = load_shift(session, shift_id)
     require_client_access(actor, shift.client_id, oversight=False)
@@ -652,24 +660,29 @@ def cancel_shift(
         data={"reason": reason or "", "charge_minutes": terms.charge_minutes},
     )
     sync_request_status(session, shift.request_id)
-    session.commit()
     return terms
 
 
 def cancel_request(
     session: Session, actor: Actor, request_id: int, *, reason: str | None = None
 ) -> list[CancellationTerms]:
+    """Cancel every shift of a request still to come, all or nothing."""
     request = session.get(ShiftRequest, request_id)
     if request is None:
         raise NotFound(f"No cover request {request_id}.")
     require_client_access(actor, request.client_id, oversight=False)
     now = utcnow()
     shifts = session.exec(
-        select(Shift.id).where(Shift.request_id == request_id, col(Shift.status).in_(LIVE), Shift.ends_at > now)
+        select(Shift.id)
+        .where(Shift.request_id == request_id, col(Shift.status).in_(LIVE), Shift.ends_at > now)
+        .order_by(Shift.id)
     ).all()
     if not shifts:
         raise Conflict("Nothing left to cancel in this request.", code="nothing_to_cancel")
-    return [cancel_shift(session, actor, shift_id, reason=reason) for shift_id in shifts]
+    policy = get_policy()
+    terms = [_cancel_locked(session, actor, shift_id, reason=reason, policy=policy) for shift_id in shifts]
+    session.commit()
+    return terms
 
 
 def lock_shift(session: Session, shift_id: int) -> None:

@@ -285,3 +285,14 @@ def test_the_calendar_feed_lists_booked_shifts_at_a_secret_address(api, ward):
     assert feed.text.count("BEGIN:VEVENT") == 1 and "Ward A4" in feed.text
     assert api.get("/calendar/not-a-token.ics").status_code == 404
     assert api.get("/api/me/calendar", headers=ward["contact"]).status_code == 403
+
+
+def test_a_whole_request_is_cancelled_at_once(api, ward, session):
+    request = post_shift(api, ward, headcount=2, repeat_days=2)
+    api.post(f"/api/shifts/{request['shifts'][0]['id']}/book", headers=ward["nia"])
+    cancelled = api.post(f"/api/shift-requests/{request['id']}/cancel", headers=ward["contact"])
+    assert cancelled.status_code == 200 and len(cancelled.json()) == 4
+    shown = api.get(f"/api/shift-requests/{request['id']}", headers=ward["contact"]).json()
+    assert shown["status"] == "cancelled" and {s["status"] for s in shown["shifts"]} == {"cancelled"}
+    again = api.post(f"/api/shift-requests/{request['id']}/cancel", headers=ward["contact"])
+    assert again.status_code == 409 and again.json()["code"] == "nothing_to_cancel"

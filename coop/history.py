@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy import JSON, Column, and_, or_
+from sqlmodel import Field, Session, SQLModel, select
 
 from coop.clock import utcnow
 from coop.db import UTCDateTime
@@ -53,3 +53,13 @@ def record(
     )
     session.add(event)
     return event
+
+
+def events_for(session: Session, pairs: list[tuple[str, int]]) -> list[HistoryEvent]:
+    """Every event of these (entity, id) pairs, oldest first."""
+    if not pairs:
+        return []
+    condition = or_(
+        *(and_(HistoryEvent.entity == entity, HistoryEvent.entity_id == entity_id) for entity, entity_id in pairs)
+    )
+    return list(session.exec(select(HistoryEvent).where(condition).order_by(HistoryEvent.at, HistoryEvent.id)).all())

@@ -46,14 +46,27 @@ def list_shifts(
     offset: Annotated[int, Query(ge=0)] = 0,
 ):
     return shift_service.list_shifts(
-        session, actor, status=status, from_date=from_date, to_date=to_date, role=profession,
-        client_id=client_id, limit=limit, offset=offset,
+        session,
+        actor,
+        status=status,
+        from_date=from_date,
+        to_date=to_date,
+        role=profession,
+        client_id=client_id,
+        limit=limit,
+        offset=offset,
     )
 
 
 @router.get("/{shift_id}", response_model=ShiftPublic)
 def read_shift(shift_id: int, actor: CurrentActor, session: SessionDep):
     return shift_service.get_shift(session, actor, shift_id)
+
+
+@router.get("/{shift_id}/history")
+def shift_history(shift_id: int, actor: CurrentActor, session: SessionDep) -> list[dict]:
+    """The shift's append-only history: who, when, from what to what."""
+    return shift_service.shift_history(session, actor, shift_id)
 
 
 @router.post("/{shift_id}/book", response_model=BookingPublic, status_code=201)

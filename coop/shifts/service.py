@@ -9,8 +9,9 @@ from sqlalchemy import update
 from sqlmodel import Session, col, delete, func, select
 
 from coop import history
+from coop.auth.models import User
 from coop.auth.policy import OVERSIGHT, STAFF, Actor, require_client_access, require_role
-from coop.bookings.models import Booking, CancellationCharge
+from coop.bookings.models import Booking, CancellationCharge, Timesheet
 from coop.clients.models import Client
 from coop.clock import LONDON, elapsed_minutes, local_date, utcnow
 from coop.enums import ClientKind, MemberStatus, Role
@@ -324,6 +325,43 @@ def get_shift(session: Session, actor: Actor, shift_id: int) -> ShiftPublic:
         if shift.status == "open" and member is not None and member.profession == shift.role:
             return row.model_copy(update={"member_id": None, "member_name": None})
     raise PermissionDenied("You may not see this shift.")
+
+
+def shift_history(session: Session, actor: Actor, shift_id: int) -> list[dict]:
+    """Who did what to this shift, its bookings and their timesheets, and when: the append-only history."""
+    shift = load_shift(session, shift_id)
+    require_client_access(actor, shift.client_id)
+    booking_ids = list(session.exec(select(Booking.id).where(Booking.shift_id == shift_id)).all())
+    sheet_ids = (
+        list(session.exec(select(Timesheet.id).where(col(Timesheet.booking_id).in_(booking_ids))).all())
+        if booking_ids
+        else []
+    )
+    pairs = [("shift", shift_id)] + [("booking", b) for b in booking_ids] + [("timesheet", t) for t in sheet_ids]
+    pairs.append(("shift_request", shift.request_id))
+    events = history.events_for(session, pairs)
+    names = (
+        dict(
+            session.exec(
+                select(User.id, User.name).where(col(User.id).in_({e.actor_user_id for e in events if e.actor_user_id}))
+            ).all()
+        )
+        if events
+        else {}
+    )
+    return [
+        {
+            "at": e.at,
+            "entity": e.entity,
+            "entity_id": e.entity_id,
+            "action": e.action,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "by": names.get(e.actor_user_id, "the co-op"),
+            "data": e.data,
+        }
+        for e in events
+    ]
 
 
 def list_shifts(

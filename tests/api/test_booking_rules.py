@@ -296,3 +296,21 @@ def test_a_whole_request_is_cancelled_at_once(api, ward, session):
     assert shown["status"] == "cancelled" and {s["status"] for s in shown["shifts"]} == {"cancelled"}
     again = api.post(f"/api/shift-requests/{request['id']}/cancel", headers=ward["contact"])
     assert again.status_code == 409 and again.json()["code"] == "nothing_to_cancel"
+
+
+def test_a_shift_keeps_its_history_of_who_did_what_and_when(api, ward):
+    shift_id = post_shift(api, ward)["shifts"][0]["id"]
+    booking = api.post(f"/api/shifts/{shift_id}/book", headers=ward["nia"]).json()
+    api.post(f"/api/bookings/{booking['id']}/cancel", headers=ward["nia"])
+    events = api.get(f"/api/shifts/{shift_id}/history", headers=ward["contact"]).json()
+    steps = [(e["entity"], e["action"], e["from_state"], e["to_state"]) for e in events]
+    assert steps == [
+        ("shift_request", "requested", None, "open"),
+        ("booking", "booked", None, "booked"),
+        ("shift", "booked", "open", "booked"),
+        ("booking", "cancelled_by_member", "booked", "cancelled"),
+        ("shift", "reopened", "booked", "open"),
+    ]
+    assert events[1]["by"] == "Nia"
+    assert api.get(f"/api/shifts/{shift_id}/history", headers=ward["other_contact"]).status_code == 403
+    assert api.get(f"/api/shifts/{shift_id}/history", headers=ward["nia"]).status_code == 403

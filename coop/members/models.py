@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlalchemy import JSON, Column, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from coop.db import UTCDateTime
@@ -36,6 +36,9 @@ class Member(SQLModel, table=True):
     opted_out_48h: bool = False
     # Social Care Wales: a care worker who started after 1 Apr 2023 may work unregistered for 6 months.
     care_started_on: date | None = None
+    # What the member would rather do, for the roster's preference objective:
+    # {"clients": [client ids], "kinds": ["early", "am", …], "weekdays": [0 = Monday … 6]}.
+    preferences: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default=text("'{}'")))
     calendar_token: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 

@@ -29,6 +29,23 @@ def _clean_postcode(postcode: str | None) -> str | None:
     return normalise_postcode(postcode) if postcode else None
 
 
+class Preferences(BaseModel):
+    """What a member would rather do; the roster gives these weight, never a guarantee."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    clients: list[int] = Field(default_factory=list, max_length=50)
+    kinds: list[str] = Field(default_factory=list, max_length=20)
+    weekdays: list[int] = Field(default_factory=list, max_length=7)
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, days: list[int]) -> list[int]:
+        if any(d < 0 or d > 6 for d in days):
+            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+        return sorted(set(days))
+
+
 class MemberCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -48,6 +65,7 @@ class MemberCreate(BaseModel):
     opted_out_48h: bool = False
     share_capital_pence: int = Field(default=100, ge=100)
     care_started_on: date | None = None
+    preferences: Preferences = Field(default_factory=Preferences)
     password: str | None = Field(default=None, min_length=8, max_length=200)
 
     _skills = field_validator("skills")(_clean_skills)
@@ -74,6 +92,7 @@ class MemberUpdate(BaseModel):
     max_travel_km: int | None = Field(default=None, ge=0, le=500)
     opted_out_48h: bool | None = None
     care_started_on: date | None = None
+    preferences: Preferences | None = None
 
     _skills = field_validator("skills")(_clean_skills)
     _postcode = field_validator("postcode")(_clean_postcode)
@@ -90,6 +109,7 @@ SELF_EDITABLE = frozenset(
         "max_hours_per_week",
         "max_travel_km",
         "opted_out_48h",
+        "preferences",
     }
 )
 
@@ -118,6 +138,7 @@ class MemberPublic(BaseModel):
     max_travel_km: int
     opted_out_48h: bool
     care_started_on: date | None
+    preferences: dict = {}
 
 
 class MembersPublic(BaseModel):

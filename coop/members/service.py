@@ -138,7 +138,7 @@ def update_member(session: Session, actor: Actor, member_id: int, data: MemberUp
         refused = sorted(set(changes) - SELF_EDITABLE)
         if refused:
             raise PermissionDenied(f"Only a coordinator may change: {', '.join(refused)}.")
-    for required in ("name", "email", "profession", "membership_class", "welsh_level", "skills"):
+    for required in ("name", "email", "profession", "membership_class", "welsh_level", "skills", "preferences"):
         if required in changes and changes[required] is None:
             raise InvalidInput(f"{required} cannot be empty.", field=required)
     profession = changes.get("profession", member.profession)

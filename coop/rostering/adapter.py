@@ -70,6 +70,19 @@ def continuity_group(shift: Shift, request: ShiftRequest, client_kind: str) -> s
     return None
 
 
+PREFERENCE_WEIGHT = 1  # per assignment that matches a member's stated preference (scaled in scheduling.Weights)
+
+
+def preferences(member: Member) -> dict:
+    """The member's stated preferences as the engine's soft wishes."""
+    prefs = member.preferences or {}
+    return {
+        "preferred_clients": {str(c): PREFERENCE_WEIGHT for c in prefs.get("clients", [])},
+        "preferred_kinds": {k: PREFERENCE_WEIGHT for k in prefs.get("kinds", [])},
+        "preferred_weekdays": {int(d): PREFERENCE_WEIGHT for d in prefs.get("weekdays", [])},
+    }
+
+
 def build(session: Session, scope: Scope, policy: Policy, *, now: datetime | None = None) -> Built:
     now = now or utcnow()
     origin = at_local(scope.starts_on, time(0))
@@ -173,6 +186,7 @@ def build(session: Session, scope: Scope, policy: Policy, *, now: datetime | Non
                 min_rest_minutes=policy.min_rest_hours * 60,
                 worked_for_clients=frozenset(str(c) for c in worked[member.id]),
                 travel_metres=travel,
+                **preferences(member),
             )
         )
     problem = scheduling.RosterProblem(

@@ -134,3 +134,18 @@ def test_only_coordinators_run_and_apply_rosters(api, coop):
     long = body | {"ends_on": str(coop["monday"] + timedelta(days=40))}
     assert api.post("/api/roster-runs", json=long, headers=coop["coordinator"]).status_code == 422
     assert api.get("/api/roster-runs/999", headers=coop["coordinator"]).status_code == 404
+
+
+def test_a_member_who_prefers_a_client_gets_its_shift_when_all_else_is_equal(api, app, coop):
+    shift_id = request(api, coop, coop["ward_id"], coop["monday"] + timedelta(days=1))
+    keen = coop["nurse_ids"][2]
+    updated = api.patch(
+        f"/api/members/{keen}",
+        headers=coop["nurses"][2],
+        json={"preferences": {"clients": [coop["ward_id"]], "kinds": ["early"], "weekdays": [1]}},
+    )
+    assert updated.status_code == 200 and updated.json()["preferences"]["clients"] == [coop["ward_id"]]
+    run = run_and_wait(api, app, coop)
+    (assignment,) = [a for a in run["assignments"] if a["shift_id"] == shift_id]
+    assert assignment["member_id"] == keen
+    assert "member_prefers_client" in assignment["reasons"]

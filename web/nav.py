@@ -70,6 +70,8 @@ AREAS: tuple[Area, ...] = (
         title=N_("Member"),
         entries=(
             NavEntry("/member", N_("Home")),
+            NavEntry("/member/shifts", N_("Shifts")),
+            NavEntry("/member/my-shifts", N_("My shifts")),
             NavEntry("/member/availability", N_("Availability")),
             NavEntry("/member/credentials", N_("Credentials")),
             NavEntry("/member/profile", N_("Profile")),

@@ -238,3 +238,82 @@ def field_errors(error: ValidationError, *, prefix: str = "") -> dict[str, str]:
             message = VALIDATION_MESSAGES.get(problem.get("type", ""), N_("Enter a valid value."))
         found.setdefault(prefix + (field or "form"), message)
     return found
+
+
+# Coordinator shift and roster pages --------------------------------------------------------------
+
+# Why a member may not take a shift, by reason code: the co-op's eligibility rules (coop/shifts/eligibility,
+# coop/members/rules), the roster engine's clashes with shifts already held (scheduling/candidates) and the
+# booking conflicts a roster's apply or a booking on a member's behalf can meet.
+RULE_REASONS: dict[str, str] = {
+    "member_not_active": N_("Not an active member"),
+    "wrong_profession": N_("A different profession"),
+    "credential_missing": N_("A credential is missing"),
+    "credential_expired": N_("A credential has expired"),
+    "dbs_wrong_workforce": N_("The DBS check covers the wrong barred list"),
+    "grade_too_low": N_("Grade too low for the shift"),
+    "missing_skill": N_("A skill the shift needs is missing"),
+    "welsh_required": N_("The shift is Welsh-medium and needs a fluent Welsh speaker"),
+    "on_leave": N_("On leave or unavailable that day"),
+    "unavailable": N_("Outside their weekly availability"),
+    "overlap": N_("Already has a shift at that time"),
+    "rest_too_short": N_("Less than 11 hours' rest between shifts"),
+    "night_recovery": N_("Too soon after a night shift"),
+    "weekly_hours_exceeded": N_("Over 48 hours in the week"),
+    "own_max_hours_exceeded": N_("Over their own weekly maximum hours"),
+    "too_many_days_in_a_row": N_("Too many days in a row"),
+    "too_many_nights_in_a_row": N_("Too many nights in a row"),
+    "do_not_send": N_("On the client's do-not-send list"),
+    "too_far": N_("Further than they travel"),
+    "not_eligible": N_("Not eligible under the co-op's rules"),
+    "eligible_members_used": N_("Every eligible member is needed on other shifts"),
+    "overlap_with_fixed_shift": N_("Overlaps a shift they already have"),
+    "rest_with_fixed_shift": N_("Too little rest next to a shift they already have"),
+    "night_succession_with_fixed_shift": N_("Too soon after a night shift they already have"),
+    "forbidden_succession_with_fixed_shift": N_("Not allowed the day after a shift they already have"),
+    "weekly_hours_with_fixed_shifts": N_("Their shifts already fill the week's hours"),
+    "total_hours_limit": N_("Over their hours for the period"),
+    "kind_limit": N_("Does not work this kind of shift"),
+    "shifts_per_day_limit": N_("Their shifts already fill that day"),
+    "shift_taken": N_("Someone else has just booked this shift."),
+    "shift_booked": N_("The shift is already booked."),
+    "shift_cancelled": N_("The shift has been cancelled."),
+    "shift_started": N_("The shift has already started."),
+    "conflict": N_("A booking made meanwhile conflicts."),
+}
+
+# Why a candidate ranks where they do, by `why` code; some carry a number after a colon (distance_km:4).
+WHY_MESSAGES: dict[str, str] = {
+    "preferred_by_client": N_("The client's preferred member"),
+    "worked_here_before": N_("Has worked here before"),
+    "distance_km": N_("%(n)s km away"),
+    "welsh_medium_match": N_("Fluent Welsh for a Welsh-medium shift"),
+    "hours_this_week": N_("%(n)s hours booked this week"),
+}
+
+# What each proposed roster assignment serves, by reason code (scheduling/explain).
+ASSIGNMENT_REASONS: dict[str, str] = {
+    "fill": N_("Fills the shift"),
+    "continuity_run": N_("The same person on the days around it"),
+    "worked_here_before": N_("Has worked here before"),
+    "preferred_by_client": N_("The client's preferred member"),
+    "fairness": N_("Towards the hours they want"),
+    "member_prefers_client": N_("Likes working for this client"),
+    "member_prefers_kind": N_("Likes this kind of shift"),
+    "member_prefers_day": N_("Likes working this day"),
+    "member_dislikes": N_("Not their first choice, but needed"),
+    "near": N_("Lives nearer than most"),
+}
+
+
+def rule_reason(code: str) -> str:
+    """The msgid for a reason code; the code itself when unknown (never a blank)."""
+    return RULE_REASONS.get(code) or ERROR_MESSAGES.get(code) or code
+
+
+def why_message(code: str) -> tuple[str, dict]:
+    """The msgid and its variables for a candidate's `why` code, e.g. ("%(n)s km away", {"n": "4"})."""
+    name, _, number = code.partition(":")
+    if name in WHY_MESSAGES:
+        return WHY_MESSAGES[name], ({"n": number} if number else {})
+    return code, {}

@@ -46,6 +46,8 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/coordinator/members", N_("Members")),
             NavEntry("/coordinator/clients", N_("Clients")),
             NavEntry("/coordinator/expiring-credentials", N_("Expiring credentials")),
+            NavEntry("/coordinator/shifts", N_("Unfilled shifts")),
+            NavEntry("/coordinator/timesheets", N_("Timesheets")),
         ),
     ),
     Area(

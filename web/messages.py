@@ -265,7 +265,7 @@ RULE_REASONS: dict[str, str] = {
     "too_many_nights_in_a_row": N_("Too many nights in a row"),
     "do_not_send": N_("On the client's do-not-send list"),
     "too_far": N_("Further than they travel"),
-    "not_eligible": N_("Not eligible under the co-op's rules"),
+    "not_eligible": N_("Not considered: another profession"),
     "eligible_members_used": N_("Every eligible member is needed on other shifts"),
     "overlap_with_fixed_shift": N_("Overlaps a shift they already have"),
     "rest_with_fixed_shift": N_("Too little rest next to a shift they already have"),
@@ -317,3 +317,16 @@ def why_message(code: str) -> tuple[str, dict]:
     if name in WHY_MESSAGES:
         return WHY_MESSAGES[name], ({"n": number} if number else {})
     return code, {}
+
+
+# Why a roster run cannot be applied, by code (coop/rostering/service.apply_run).
+ROSTER_ERRORS: dict[str, str] = {
+    "run_applied": N_("This roster has already been applied."),
+    "run_queued": N_("The roster run has not started yet: only a finished run can be applied."),
+    "run_running": N_("The roster run is still working: only a finished run can be applied."),
+    "run_failed": N_("This roster run failed: start another."),
+}
+MODEL_RULE_MESSAGES["a roster covers a day to four weeks"] = (
+    "ends_on",
+    N_("A roster covers from one day to four weeks."),
+)

@@ -47,6 +47,7 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/coordinator/clients", N_("Clients")),
             NavEntry("/coordinator/expiring-credentials", N_("Expiring credentials")),
             NavEntry("/coordinator/shifts", N_("Unfilled shifts")),
+            NavEntry("/coordinator/rosters", N_("Rosters")),
             NavEntry("/coordinator/timesheets", N_("Timesheets")),
         ),
     ),

@@ -63,6 +63,9 @@ AREAS: tuple[Area, ...] = (
         title=N_("Client"),
         entries=(
             NavEntry("/client", N_("Home")),
+            NavEntry("/client/cover", N_("Request cover")),
+            NavEntry("/client/requests", N_("Requests")),
+            NavEntry("/client/timesheets", N_("Timesheets")),
             NavEntry("/client/preferred", N_("Preferred members")),
             NavEntry("/client/do-not-send", N_("Do-not-send list")),
         ),

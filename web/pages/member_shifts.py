@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic, TimesheetIn
-from coop.clock import LONDON, at_local, utcnow
+from coop.clock import LONDON, at_local, to_local, utcnow
 from coop.errors import DomainError, PermissionDenied
 from coop.shifts import service as shift_service
 from web.i18n import BABEL_LOCALE, N_, fmt_date, fmt_time
@@ -72,6 +72,7 @@ def _open_shifts(page: Page, filters: dict[str, str], *, booking_error: dict | N
         clients=clients,
         kinds=kinds,
         kind_label=lambda k: kind_label(page, k),
+        local=to_local,
         hours=lambda h: hours(page, h),
         filtered=any(filters.values()),
         # A fresh key per shift on each render: a double tap or a resent form books once.
@@ -149,6 +150,7 @@ def _my_shifts(page: Page, status_code: int = 200):
         upcoming=upcoming,
         worked=worked,
         kind_label=lambda k: kind_label(page, k),
+        local=to_local,
         feed=feed,
         webcal="webcal://" + feed.split("://", 1)[-1],
         now=now,
@@ -209,6 +211,7 @@ def _timesheet(page: Page, booking: BookingPublic, values: dict | None = None, s
         sheet=sheet,
         values=values,
         kind_label=lambda k: kind_label(page, k),
+        local=to_local,
         may_submit=sheet is None or sheet.status in ("submitted", "queried"),
     )
 

@@ -6,7 +6,7 @@ import itertools
 import secrets
 from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from coop.auth.models import User, UserRole
 from coop.auth.security import hash_password
@@ -84,7 +84,7 @@ def make_member(
             )
         )
         session.flush()
-        user = session.query(User).filter(User.member_id == member.id).one()
+        user = session.exec(select(User).where(User.member_id == member.id)).one()
         session.add(UserRole(user_id=user.id, role="member"))
     session.commit()
     return member
@@ -131,4 +131,4 @@ def make_client(session: Session, *, kind: str = "ward", **kw) -> Client:
 
 
 def user_for(session: Session, member: Member) -> User:
-    return session.query(User).filter(User.member_id == member.id).one()
+    return session.exec(select(User).where(User.member_id == member.id)).one()

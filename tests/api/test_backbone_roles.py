@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from coop.clock import today_local
 from tests.conftest import bearer, sign_in
@@ -144,7 +145,9 @@ def test_status_changes_follow_the_lifecycle_and_are_kept(api, people, session):
     assert api.post(url, json={"status": "active"}, headers=people["nurse"]).status_code == 403
     from coop.history import HistoryEvent
 
-    changes = session.query(HistoryEvent).filter_by(entity="member", entity_id=people["other_id"]).all()
+    changes = session.exec(
+        select(HistoryEvent).where(HistoryEvent.entity == "member", HistoryEvent.entity_id == people["other_id"])
+    ).all()
     assert [(c.from_state, c.to_state) for c in changes] == [("active", "suspended"), ("suspended", "withdrawn")]
 
 

@@ -85,7 +85,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         demo.load_if_empty(engine)
     finally:
         engine.dispose()
-    app = create_app(Settings(database_url=database_url, secret_key=SECRET, embedded_worker=False))
+    app = create_app(Settings(database_url=database_url, secret_key=SECRET, embedded_worker=True))  # roster runs solve
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app=app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)

@@ -47,9 +47,11 @@ def _status_text(page: Page, run: RosterRunPublic) -> str:
 
 
 def _number(value: Any, digits: int = 0) -> str:
+    """A figure for people: whole numbers without a decimal point, others to `digits` places."""
     if value is None:
         return ""
-    return f"{float(value):.{digits}f}" if digits else str(round(float(value)))
+    number = float(value)
+    return f"{number:.{digits}f}" if digits else str(round(number))
 
 
 def progress_view(page: Page, run: RosterRunPublic) -> dict[str, Any]:
@@ -68,7 +70,9 @@ def progress_view(page: Page, run: RosterRunPublic) -> dict[str, Any]:
             "%(elapsed)s of %(limit)s seconds", elapsed=_number(min(elapsed, limit), 1), limit=limit
         ),
         "objective_text": _number(objective) if objective is not None else page._("Not yet found"),
-        "bound_text": _number(bound, 1) if bound is not None else page._("Not yet known"),
+        "bound_text": _number(bound, 0 if float(bound) == round(float(bound)) else 1)
+        if bound is not None
+        else page._("Not yet known"),
         "time_text": page._("%(seconds)s seconds", seconds=_number(elapsed, 1)),
     }
 

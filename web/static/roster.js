@@ -1,6 +1,7 @@
 // A roster run's progress, refreshed without reloading the page: every second it asks the page's own
 // JSON endpoint (authorised by the session cookie) and updates the bar and the figures beside it. When the
-// run has finished, the page reloads once to show the proposal. Without JavaScript a <noscript> refresh does it.
+// run has finished, it says so and the page reloads once to show the proposal. Without JavaScript, a
+// <noscript> refresh reloads the page every few seconds instead.
 (function () {
   "use strict";
   var panel = document.getElementById("run-progress");
@@ -41,7 +42,10 @@
       .then(function (data) {
         show(data);
         if (data.finished) {
-          window.location.reload();
+          // Let the finished state be seen and announced, then show the proposal.
+          window.setTimeout(function () {
+            window.location.reload();
+          }, 1500);
         } else {
           window.setTimeout(poll, 1000);
         }

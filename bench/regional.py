@@ -450,6 +450,9 @@ class Measured:
     violations: int = 0
     load: tuple[float, float, float] = (0.0, 0.0, 0.0)
     improvements: int = 0
+    profession: str | None = None
+    rostered_members: int = 0
+    rostered_shifts: int = 0
 
 
 def measure(
@@ -461,6 +464,7 @@ def measure(
     workers: int = 2,
     explain: bool = True,
     demand: float = 1.0,
+    profession: str | None = None,
     log=print,
 ) -> Measured:
     """Generate the co-op at ``url``, then time the adapter, the engine, the fill and the check."""
@@ -477,7 +481,8 @@ def measure(
     engine = make_engine(url)
     with Session(engine) as session:
         t0 = clock.perf_counter()
-        built = adapter.build(session, adapter.Scope(made.monday, made.monday + timedelta(days=6)), Policy())
+        scope = adapter.Scope(made.monday, made.monday + timedelta(days=6), profession)
+        built = adapter.build(session, scope, Policy())
         adapter_s = clock.perf_counter() - t0
     engine.dispose()
     problem = built.problem
@@ -490,7 +495,8 @@ def measure(
     )
     result = Measured(
         scale=scale, generated=made, generate_s=generate_s, adapter_s=adapter_s, pairs=pairs,
-        eligible_pairs=eligible_pairs,
+        eligible_pairs=eligible_pairs, profession=profession, rostered_members=len(problem.workers),
+        rostered_shifts=len(problem.shifts),
     )  # fmt: skip
     result.fillable = sum(1 for s in problem.shifts if s.id in eligible_ids)
 
@@ -539,7 +545,8 @@ def _s(value: float | None) -> str:
 def summary(m: Measured) -> str:
     gap = "—" if m.gap is None else f"{m.gap:.2%}"
     return (
-        f"scale {m.scale:g}: {m.generated.members} members, {m.generated.open_shifts} open shifts, "
+        f"scale {m.scale:g}{' ' + m.profession if m.profession else ''}: {m.generated.members} members "
+        f"({m.rostered_members} rostered), {m.rostered_shifts} open shifts, "
         f"{m.fillable} fillable, {m.filled} filled ({m.unfilled_fillable} fillable left unfilled); "
         f"{m.status}, objective {m.objective}, bound {m.bound if m.bound is None else round(m.bound)}, gap {gap}; "
         f"first roster {_s(m.first_s)}, within 1% of the final bound {_s(m.within_1pct_s)}; "
@@ -551,7 +558,8 @@ def summary(m: Measured) -> str:
 def table_row(m: Measured) -> str:
     gap = "—" if m.gap is None else f"{m.gap:.2%}"
     return (
-        f"| ×{m.scale:g} | {m.generated.members} | {m.generated.open_shifts} | {m.fillable} | {m.filled} | {gap} | "
+        f"| ×{m.scale:g}{' ' + m.profession if m.profession else ''} | {m.generated.members} | {m.rostered_shifts} | "
+        f"{m.fillable} | {m.filled} | {gap} | "
         f"{_s(m.first_s)} | {_s(m.within_1pct_s)} | {m.adapter_s:.1f} s | {m.solver_s:.1f} s "
         f"({m.solve_total_s:.1f} s) | {m.status} | {m.violations} | {m.load[0]:.1f} |"
     )
@@ -583,6 +591,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite in a temp dir)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-explain", action="store_true", help="skip the reasons for each assignment")
+    parser.add_argument("--profession", help="roster one profession only (as a run scoped to it does)")
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -595,9 +604,9 @@ def main() -> None:
             if args.database_url and n > 0:
                 _wipe(url)
             print(f"scale {scale:g} ({make_engine(url).dialect.name}), time limit {args.time_limit:g} s, "
-                  f"{args.workers} workers, seed {args.seed}")  # fmt: skip
+                  f"{args.workers} workers, seed {args.seed}, {args.profession or 'every profession'}")  # fmt: skip
             m = measure(url, scale=scale, seed=args.seed, time_limit=args.time_limit, workers=args.workers,
-                        explain=not args.no_explain)  # fmt: skip
+                        explain=not args.no_explain, profession=args.profession)  # fmt: skip
             print(summary(m), flush=True)
             results.append(m)
     print()

@@ -61,9 +61,7 @@ def exclusion_reason(problem: RosterProblem, worker: Worker, shift: Shift) -> st
             return reason
     if worker.max_weekly_minutes is not None:
         week = problem.horizon.week_of_day(shift.day)
-        fixed_minutes = sum(
-            f.minutes for f in worker.fixed_shifts if problem.horizon.week_of_day(f.day) == week
-        )
+        fixed_minutes = sum(f.minutes for f in worker.fixed_shifts if problem.horizon.week_of_day(f.day) == week)
         if fixed_minutes + shift.minutes > worker.max_weekly_minutes:
             return "weekly_hours_with_fixed_shifts"
     if worker.max_total_minutes is not None:

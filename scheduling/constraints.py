@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from ortools.sat.python import cp_model
+
 from scheduling.model import RosterModel, Term
 
 
@@ -45,6 +47,8 @@ def add_max_shifts_per_day(rm: RosterModel) -> None:
         for day in rm.day_range(worker):
             shifts = rm.shifts_on(worker.id, day)
             fixed = sum(1 for f in worker.fixed_shifts if f.day == day)
+            if fixed == 0 and worker.max_shifts_per_day == 1 and len({s.start for s in shifts}) == 1:
+                continue  # all start together: the overlap rule's at-most-one already says this
             if len(shifts) + fixed > worker.max_shifts_per_day:
                 terms = [rm.x[worker.id, s.id] for s in shifts]
                 if worker.max_shifts_per_day - fixed == 1:
@@ -67,8 +71,7 @@ def add_max_weekly_minutes(rm: RosterModel) -> None:
             fixed = sum(f.minutes for f in worker.fixed_shifts if horizon.week_of_day(f.day) == week)
             if fixed + sum(s.minutes for s in shifts) > worker.max_weekly_minutes:
                 rm.model.add(
-                    sum(s.minutes * rm.x[worker.id, s.id] for s in shifts)
-                    <= worker.max_weekly_minutes - fixed
+                    sum(s.minutes * rm.x[worker.id, s.id] for s in shifts) <= worker.max_weekly_minutes - fixed
                 )
 
 
@@ -125,33 +128,50 @@ def add_forbidden_successions(rm: RosterModel) -> None:
     forbidden = rm.problem.forbidden_successions
     if not forbidden:
         return
+    banned_after: dict[str, set[str]] = defaultdict(set)
+    for first_kind, next_kind in forbidden:
+        banned_after[first_kind].add(next_kind)
+    # Kinds with the same banned set form one group: with one shift a day, "any of the group today"
+    # excludes "any banned tomorrow" in a single, tighter at-most-one.
+    groups: dict[frozenset[str], set[str]] = defaultdict(set)
+    for kind, banned in banned_after.items():
+        groups[frozenset(banned)].add(kind)
     for worker in rm.problem.workers:
         for day in rm.day_range(worker):
-            today = rm.shifts_on(worker.id, day)
-            tomorrow = rm.shifts_on(worker.id, day + 1)
-            for shift in today:
-                banned = [rm.x[worker.id, s.id] for s in tomorrow if (shift.kind, s.kind) in forbidden]
-                if not banned:
+            tomorrow: dict[str, list] = defaultdict(list)
+            for s in rm.shifts_on(worker.id, day + 1):
+                tomorrow[s.kind].append(rm.x[worker.id, s.id])
+            if not tomorrow:
+                continue
+            today: dict[str, list] = defaultdict(list)
+            for s in rm.shifts_on(worker.id, day):
+                today[s.kind].append(rm.x[worker.id, s.id])
+            for banned_kinds, kinds in groups.items():
+                banned = [v for kind in banned_kinds for v in tomorrow.get(kind, ())]
+                firsts = [v for kind in kinds for v in today.get(kind, ())]
+                if not banned or not firsts:
                     continue
-                first = rm.x[worker.id, shift.id]
                 if worker.max_shifts_per_day == 1:
-                    # One shift a day makes the banned shifts a clique with `first`.
-                    rm.model.add_at_most_one([first, *banned])
+                    rm.model.add_at_most_one([*firsts, *banned])
                 else:
-                    for b in banned:
-                        rm.model.add_bool_or([~first, ~b])
+                    for first in firsts:
+                        for b in banned:
+                            rm.model.add_bool_or([~first, ~b])
 
 
 def add_max_shifts_by_kind(rm: RosterModel) -> None:
     """Hard: at most ``max_shifts_by_kind[kind]`` shifts of each kind over the horizon (fixed included)."""
+    h = rm.problem.horizon.num_days
     for worker in rm.problem.workers:
+        if not worker.max_shifts_by_kind:
+            continue
+        by_kind: dict[str, list] = defaultdict(list)
+        for s in rm.candidates.shifts_of[worker.id]:
+            by_kind[s.kind].append(rm.x[worker.id, s.id])
         for kind, limit in worker.max_shifts_by_kind.items():
-            shifts = [s for s in rm.candidates.shifts_of[worker.id] if s.kind == kind]
-            fixed = sum(
-                1 for f in worker.fixed_shifts if f.kind == kind and 0 <= f.day < rm.problem.horizon.num_days
-            )
-            if len(shifts) + fixed > limit:
-                rm.model.add(sum(rm.x[worker.id, s.id] for s in shifts) <= limit - fixed)
+            fixed = sum(1 for f in worker.fixed_shifts if f.kind == kind and 0 <= f.day < h)
+            if len(by_kind[kind]) + fixed > limit:
+                rm.model.add(sum(by_kind[kind]) <= limit - fixed)
 
 
 def add_total_minutes_bounds(rm: RosterModel) -> None:
@@ -161,7 +181,7 @@ def add_total_minutes_bounds(rm: RosterModel) -> None:
             continue
         shifts = rm.candidates.shifts_of[worker.id]
         fixed = sum(f.minutes for f in worker.fixed_shifts if 0 <= f.day < rm.problem.horizon.num_days)
-        total = sum(s.minutes * rm.x[worker.id, s.id] for s in shifts)
+        total = cp_model.LinearExpr.weighted_sum([rm.x[worker.id, s.id] for s in shifts], [s.minutes for s in shifts])
         if worker.max_total_minutes is not None:
             rm.model.add(total <= worker.max_total_minutes - fixed)
         if worker.min_total_minutes is not None:
@@ -169,18 +189,88 @@ def add_total_minutes_bounds(rm: RosterModel) -> None:
 
 
 def _forbid_short_runs(rm: RosterModel, worker_id: str, min_run: int, working: bool) -> None:
-    """Forbid a run of fewer than ``min_run`` days (working or off) bounded on both sides inside the
-    horizon; runs touching the horizon start or end are exempt."""
+    """A run (working or off) that starts inside the horizon lasts at least ``min_run`` days or reaches
+    the horizon end; runs cut by the horizon start or end are exempt.
+
+    Written on run starts rather than as forbidden patterns: with v the day's state (worked, or off),
+    a run starts on d when v[d] - v[d-1] = 1, and then v[d+k] >= v[d] - v[d-1] for k < min_run. This
+    implies every "border, short run, border" clause and has a tighter LP relaxation.
+    """
     h = rm.problem.horizon.num_days
     days = [rm.works_on(worker_id, d) for d in range(h)]
-    for length in range(1, min_run):
-        for first in range(1, h - length):
-            last = first + length - 1
-            # Not (border, run of `length`, border): a border takes the run's value or a run day doesn't.
-            clause = [(days[first - 1], working)]
-            clause += [(days[d], not working) for d in range(first, last + 1)]
-            clause.append((days[last + 1], working))
-            rm.add_clause(clause)
+    state = days if working else [1 - t for t in days]
+    for first in range(1, h):
+        start = state[first] - state[first - 1]
+        if isinstance(start, int) and start <= 0:
+            continue
+        for k in range(1, min_run):
+            if first + k >= h:
+                break
+            later = state[first + k]
+            if isinstance(later, int) and isinstance(start, int):
+                if later < start:
+                    rm.model.add_bool_or([rm.model.new_constant(0)])
+                continue
+            rm.model.add(later >= start)
+
+
+def run_automaton(max_work: int, min_work: int, min_off: int) -> tuple[int, list[int], list[tuple[int, int, int]]]:
+    """A finite automaton over days (letter 1 = works, 0 = off) accepting exactly the sequences whose
+    working runs last at most ``max_work`` days and, unless cut by the horizon start or end, at least
+    ``min_work`` days, and whose off runs last at least ``min_off`` days unless cut.
+
+    Returns (start state, accepting states, transitions (from, letter, to)).
+    """
+    names: dict[tuple[str, int], int] = {}
+
+    def state(kind: str, k: int = 0) -> int:
+        return names.setdefault((kind, k), len(names))
+
+    start = state("start")
+    transitions = [(start, 1, state("lead_work", 1)), (start, 0, state("lead_off"))]
+    transitions.append((state("lead_off"), 0, state("lead_off")))
+    transitions.append((state("lead_off"), 1, state("work", 1)))
+    for k in range(1, max_work + 1):
+        if k < max_work:
+            transitions.append((state("lead_work", k), 1, state("lead_work", k + 1)))
+            transitions.append((state("work", k), 1, state("work", k + 1)))
+        transitions.append((state("lead_work", k), 0, state("off", 1)))
+        if k >= min_work:
+            transitions.append((state("work", k), 0, state("off", 1)))
+    top = max(1, min_off)
+    for k in range(1, top + 1):
+        transitions.append((state("off", k), 0, state("off", min(k + 1, top))))
+        if k >= min_off:
+            transitions.append((state("off", k), 1, state("work", 1)))
+    return start, sorted(names.values()), transitions
+
+
+def add_run_automaton(rm: RosterModel) -> None:
+    """Hard: working and off runs (RULES §0.3 maximum; benchmark minimum run lengths), restated as one
+    automaton per worker over the horizon days.
+
+    Redundant with ``add_max_consecutive_days`` and the minimum-run rules, but CP-SAT expands an
+    automaton into a flow over (day, state), whose LP relaxation is the convex hull of the run rules:
+    much better bounds. Used only when a worker has a minimum run rule and no fixed shift outside the
+    horizon (those would need history states).
+    """
+    import os
+
+    if os.environ.get("NOAUTO"):
+        return
+    h = rm.problem.horizon.num_days
+    for worker in rm.problem.workers:
+        if worker.min_consecutive_days <= 1 and worker.min_consecutive_days_off <= 1:
+            continue
+        if any(not 0 <= f.day < h for f in worker.fixed_shifts):
+            continue
+        max_work = worker.max_consecutive_days or h
+        start, accepting, transitions = run_automaton(
+            min(max_work, h), worker.min_consecutive_days, worker.min_consecutive_days_off
+        )
+        days = [rm.works_on(worker.id, d) for d in range(h)]
+        letters = [rm.model.new_constant(t) if isinstance(t, int) else t for t in days]
+        rm.model.add_automaton(letters, start, accepting, transitions)
 
 
 def add_min_consecutive_days(rm: RosterModel) -> None:
@@ -256,3 +346,7 @@ HARD: tuple[Callable[[RosterModel], None], ...] = (
     add_max_weekends,
     add_shift_max_assigned,
 )
+
+REDUNDANT: tuple[Callable[[RosterModel], None], ...] = (add_run_automaton,)
+"""Rules restated in a form with better LP bounds; added to the bounding model only, because they
+slow down the search for first rosters."""

@@ -44,9 +44,7 @@ def ineligibility_reasons(rm: RosterModel, shift_id: str, skip: set[str]) -> lis
     ]
 
 
-def blocking_rules(
-    rm: RosterModel, chosen: list[tuple[str, str]], shift_id: str, member_id: str
-) -> list[str]:
+def blocking_rules(rm: RosterModel, chosen: list[tuple[str, str]], shift_id: str, member_id: str) -> list[str]:
     """Hard rules the member would break by also taking ``shift_id``."""
     before = {v.code for v in validate_roster(rm.problem, chosen, members=[member_id]) if v.member_id}
     after = validate_roster(rm.problem, [*chosen, (shift_id, member_id)], members=[member_id])
@@ -101,8 +99,7 @@ def assignment_reasons(rm: RosterModel, chosen: list[tuple[str, str]]) -> list[A
         reasons = ["fill"]
         group = shift.continuity_group
         if group is not None and (
-            wid in by_group_day.get((group, shift.day - 1), ())
-            or wid in by_group_day.get((group, shift.day + 1), ())
+            wid in by_group_day.get((group, shift.day - 1), ()) or wid in by_group_day.get((group, shift.day + 1), ())
         ):
             reasons.append("continuity_run")
         if shift.client_id in worker.worked_for_clients:

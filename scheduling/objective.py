@@ -90,9 +90,7 @@ def penalise_unfilled(rm: RosterModel, weights: Weights, fill_unit: int) -> list
         if cap <= shift.demand:
             # Never above demand: the shortfall is exactly demand - assigned.
             if under_weight:
-                out.append(
-                    Penalty("fill", f"shift={shift.id}", shift.demand - sum(xs), under_weight, shift.demand)
-                )
+                out.append(Penalty("fill", f"shift={shift.id}", shift.demand - sum(xs), under_weight, shift.demand))
             continue
         if not under_weight and not shift.over_weight:
             continue
@@ -102,9 +100,7 @@ def penalise_unfilled(rm: RosterModel, weights: Weights, fill_unit: int) -> list
         if under_weight:
             out.append(Penalty("fill", f"shift={shift.id}", under, under_weight, shift.demand))
         if shift.over_weight:
-            out.append(
-                Penalty("over_cover", f"shift={shift.id}", over, shift.over_weight, cap - shift.demand)
-            )
+            out.append(Penalty("over_cover", f"shift={shift.id}", over, shift.over_weight, cap - shift.demand))
     return out
 
 
@@ -120,9 +116,7 @@ def reward_continuity_run(rm: RosterModel, weights: Weights) -> list[Penalty]:
     for group, days in by_group.items():
         for day, today in days.items():
             for worker in rm.problem.workers:
-                fixed_before = any(
-                    f.continuity_group == group and f.day == day - 1 for f in worker.fixed_shifts
-                )
+                fixed_before = any(f.continuity_group == group and f.day == day - 1 for f in worker.fixed_shifts)
                 for sid in today:
                     if (worker.id, sid) not in rm.x:
                         continue
@@ -160,7 +154,7 @@ def reward_worked_here_before(rm: RosterModel, weights: Weights) -> list[Penalty
     return [
         Penalty("worked_here_before", f"worker={w},shift={s}", x, -weights.worked_here_before)
         for (w, s), x in rm.x.items()
-        if rm.shifts[s].client_id in rm.workers[w].worked_for_clients
+        if rm.workers[w].worked_for_clients and rm.shifts[s].client_id in rm.workers[w].worked_for_clients
     ]
 
 
@@ -183,9 +177,7 @@ def wanted_minutes(rm: RosterModel, worker_id: str) -> int:
 
 
 def fixed_minutes_in_horizon(rm: RosterModel, worker_id: str) -> int:
-    return sum(
-        f.minutes for f in rm.workers[worker_id].fixed_shifts if 0 <= f.day < rm.problem.horizon.num_days
-    )
+    return sum(f.minutes for f in rm.workers[worker_id].fixed_shifts if 0 <= f.day < rm.problem.horizon.num_days)
 
 
 def penalise_fairness_shortfall(rm: RosterModel, weights: Weights) -> list[Penalty]:
@@ -206,9 +198,7 @@ def penalise_fairness_shortfall(rm: RosterModel, weights: Weights) -> list[Penal
         rm.model.add(short >= wanted - assigned)
         shortfalls.append((short, wanted))
         if weights.fairness_total_shortfall:
-            out.append(
-                Penalty("fairness", f"worker={worker.id}", short, weights.fairness_total_shortfall, wanted)
-            )
+            out.append(Penalty("fairness", f"worker={worker.id}", short, weights.fairness_total_shortfall, wanted))
     if shortfalls and weights.fairness_max_shortfall:
         top = max(w for _, w in shortfalls)
         largest = rm.model.new_int_var(0, top, "largest_shortfall")
@@ -233,12 +223,13 @@ def reward_member_preferences(rm: RosterModel, weights: Weights) -> list[Penalty
     if not weights.member_preference:
         return []
     out = []
+    wishful = {w.id for w in rm.problem.workers if w.preferred_clients or w.preferred_kinds or w.preferred_weekdays}
     for (w, s), x in rm.x.items():
+        if w not in wishful:
+            continue
         score = preference_score(rm, w, s)
         if score:
-            out.append(
-                Penalty("member_preference", f"worker={w},shift={s}", x, -weights.member_preference * score)
-            )
+            out.append(Penalty("member_preference", f"worker={w},shift={s}", x, -weights.member_preference * score))
     return out
 
 
@@ -248,6 +239,8 @@ def penalise_travel(rm: RosterModel, weights: Weights) -> list[Penalty]:
         return []
     out = []
     for (w, s), x in rm.x.items():
+        if not rm.workers[w].travel_metres:
+            continue
         km = rm.workers[w].travel_metres.get(s, 0) // 1000
         if km:
             out.append(Penalty("travel", f"worker={w},shift={s}", x, weights.travel_per_km * km))

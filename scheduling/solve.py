@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduling.constraints import HARD
+from scheduling.constraints import HARD, REDUNDANT
 from scheduling.explain import explain
 from scheduling.model import RosterModel
 from scheduling.objective import DEFAULT_WEIGHTS, Penalty, Weights, build_objective
 from scheduling.problem import RosterProblem
+from scheduling.search import Incumbent, incumbent_from, large_neighbourhood_search
 from scheduling.solution import RosterSolution
 
 Progress = Callable[[float, float, float], None]
@@ -36,10 +37,15 @@ class SolveParameters:
         random_seed: CP-SAT's seed.
         num_workers: parallel search workers; None means every core (``os.cpu_count()``).
         deterministic_time_limit: if set, a deterministic-time limit and interleaved search, so that
-            multi-worker runs are reproducible (see the module docstring).
+            multi-worker runs are reproducible (see the module docstring). Portfolio strategy only.
         log_search: let CP-SAT log its progress (to stdout, for the benchmark CLI).
         explain: compute the reasons of every assignment and unfilled shift (costly on very large
             problems; the benchmark switches it off).
+        strategy: "portfolio" (one CP-SAT solve of the full model: right for small rosters and tests)
+            or "phased" (for large or hard rosters): a first roster from CP-SAT on the lean model
+            (``first_fraction`` of the time), then large-neighbourhood search (``lns_fraction``), then
+            CP-SAT's LP-heavy worker on the model with the redundant rules (``REDUNDANT``) from the
+            best roster, to raise the bound and perhaps prove optimality.
     """
 
     time_limit_s: float = 30.0
@@ -48,15 +54,19 @@ class SolveParameters:
     deterministic_time_limit: float | None = None
     log_search: bool = False
     explain: bool = True
+    strategy: str = "portfolio"
+    first_fraction: float = 0.15
+    lns_fraction: float = 0.35
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: Progress) -> None:
+    def __init__(self, progress: Progress, offset: float = 0.0) -> None:
         super().__init__()
         self._progress = progress
+        self._offset = offset
 
     def on_solution_callback(self) -> None:
-        self._progress(self.objective_value, self.best_objective_bound, self.wall_time)
+        self._progress(self.objective_value, self.best_objective_bound, self._offset + self.wall_time)
 
 
 @dataclass
@@ -68,19 +78,23 @@ class BuiltModel:
     weights: Weights
 
 
-def build(problem: RosterProblem, weights: Weights = DEFAULT_WEIGHTS) -> BuiltModel:
-    """Build the CP-SAT model: variables for candidate pairs, every hard rule, the objective."""
+def build(problem: RosterProblem, weights: Weights = DEFAULT_WEIGHTS, *, redundant: bool = True) -> BuiltModel:
+    """Build the CP-SAT model: variables for candidate pairs, every hard rule, the objective; with
+    ``redundant``, also the rules restated for tighter bounds (``REDUNDANT``)."""
     rm = RosterModel.build(problem)
     for add_rule in HARD:
         add_rule(rm)
+    if redundant:
+        for add_rule in REDUNDANT:
+            add_rule(rm)
     penalties = build_objective(rm, weights)
     return BuiltModel(rm=rm, penalties=penalties, weights=weights)
 
 
-def configure(solver: cp_model.CpSolver, parameters: SolveParameters) -> None:
+def configure(solver: cp_model.CpSolver, parameters: SolveParameters, time_limit_s: float | None = None) -> None:
     """Set CP-SAT parameters from ``parameters``."""
     p = solver.parameters
-    p.max_time_in_seconds = parameters.time_limit_s
+    p.max_time_in_seconds = parameters.time_limit_s if time_limit_s is None else max(0.05, time_limit_s)
     p.random_seed = parameters.random_seed
     p.num_workers = parameters.num_workers or os.cpu_count() or 1
     p.log_search_progress = parameters.log_search
@@ -90,6 +104,55 @@ def configure(solver: cp_model.CpSolver, parameters: SolveParameters) -> None:
             p.interleave_search = True
 
 
+def _hint_pairs(rm: RosterModel, hint: Iterable[tuple[str, str]]) -> None:
+    chosen = set(hint)
+    rm.model.clear_hints()
+    for key, var in rm.x.items():
+        rm.model.add_hint(var, (key[1], key[0]) in chosen)
+
+
+def _hint_from(target: RosterModel, source: RosterModel, solver: cp_model.CpSolver) -> None:
+    """Hint every variable of ``target`` that has a same-named variable in ``source``'s solution."""
+    values = solver.response_proto.solution
+    by_name = {v.name: values[i] for i, v in enumerate(source.model.proto.variables) if v.name}
+    target.model.clear_hints()
+    hint = target.model.proto.solution_hint
+    for i, v in enumerate(target.model.proto.variables):
+        if v.name in by_name:
+            hint.vars.append(i)
+            hint.values.append(by_name[v.name])
+
+
+def _result(
+    built: BuiltModel,
+    solver: cp_model.CpSolver,
+    *,
+    status: str,
+    objective: int,
+    bound: float,
+    wall: float,
+    parameters: SolveParameters,
+) -> RosterSolution:
+    rm = built.rm
+    chosen_pairs = [(sid, wid) for (wid, sid), var in rm.x.items() if solver.boolean_value(var)]
+    gap = 0.0 if status == "OPTIMAL" else (objective - bound) / max(1.0, abs(objective))
+    cost_by_term: dict[str, int] = {}
+    for p in built.penalties:
+        value = p.expr if isinstance(p.expr, int) else solver.value(p.expr)
+        cost_by_term[p.term] = cost_by_term.get(p.term, 0) + p.weight * value
+    return explain(
+        rm,
+        chosen_pairs,
+        status=status,
+        objective=objective,
+        best_bound=bound,
+        gap=gap,
+        wall_time_s=wall,
+        cost_by_term=cost_by_term,
+        with_reasons=parameters.explain,
+    )
+
+
 def solve_built(
     built: BuiltModel,
     parameters: SolveParameters = SolveParameters(),
@@ -97,12 +160,10 @@ def solve_built(
     progress: Progress | None = None,
     hint: Iterable[tuple[str, str]] | None = None,
 ) -> RosterSolution:
-    """Solve an already built model (see :func:`solve`)."""
+    """Solve an already built model in one CP-SAT run (the "portfolio" strategy, see :func:`solve`)."""
     rm = built.rm
     if hint is not None:
-        chosen = set(hint)
-        for key, var in rm.x.items():
-            rm.model.add_hint(var, (key[1], key[0]) in chosen)
+        _hint_pairs(rm, hint)
     solver = cp_model.CpSolver()
     configure(solver, parameters)
     started = time.perf_counter()
@@ -112,24 +173,86 @@ def solve_built(
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return RosterSolution(status=name, wall_time_s=wall)
-    chosen_pairs = [(sid, wid) for (wid, sid), var in rm.x.items() if solver.boolean_value(var)]
-    objective = round(solver.objective_value)
-    bound = solver.best_objective_bound
-    gap = 0.0 if status == cp_model.OPTIMAL else (objective - bound) / max(1.0, abs(objective))
-    cost_by_term: dict[str, int] = {}
-    for p in built.penalties:
-        value = p.expr if isinstance(p.expr, int) else solver.value(p.expr)
-        cost_by_term[p.term] = cost_by_term.get(p.term, 0) + p.weight * value
-    return explain(
-        rm,
-        chosen_pairs,
+    return _result(
+        built,
+        solver,
         status=name,
-        objective=objective,
-        best_bound=bound,
-        gap=gap,
-        wall_time_s=wall,
-        cost_by_term=cost_by_term,
-        with_reasons=parameters.explain,
+        objective=round(solver.objective_value),
+        bound=solver.best_objective_bound,
+        wall=wall,
+        parameters=parameters,
+    )
+
+
+def solve_phased(
+    problem: RosterProblem,
+    parameters: SolveParameters,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    progress: Progress | None = None,
+    hint: Iterable[tuple[str, str]] | None = None,
+) -> RosterSolution:
+    """The "phased" strategy: first roster, large-neighbourhood search, then bounding (see
+    ``SolveParameters``). Budgets are fractions of ``time_limit_s``, counted from the call."""
+    started = time.perf_counter()
+    deadline = started + parameters.time_limit_s
+
+    def left() -> float:
+        return deadline - time.perf_counter()
+
+    lean = build(problem, weights, redundant=False)
+    if hint is not None:
+        _hint_pairs(lean.rm, hint)
+    solver = cp_model.CpSolver()
+    configure(solver, parameters, parameters.first_fraction * parameters.time_limit_s)
+    callback = _ProgressCallback(progress, time.perf_counter() - started) if progress else None
+    status = solver.solve(lean.rm.model, callback)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
+    bound = solver.best_objective_bound
+    best = incumbent_from(solver)
+    best_built = lean
+    if status != cp_model.OPTIMAL:
+
+        def report(incumbent: Incumbent) -> None:
+            if progress:
+                progress(incumbent.objective, bound, time.perf_counter() - started)
+
+        lns_end = time.perf_counter() + parameters.lns_fraction * parameters.time_limit_s
+        best = large_neighbourhood_search(
+            lean.rm,
+            best,
+            deadline=min(deadline, lns_end),
+            seed=parameters.random_seed,
+            num_workers=solver.parameters.num_workers,
+            on_improve=report,
+        )
+        if left() > 0.5:
+            tight = build(problem, weights, redundant=True)
+            _hint_from(tight.rm, lean.rm, best.solver)
+            solver = cp_model.CpSolver()
+            configure(solver, parameters, left())
+            # One full worker with the LP at its strongest for the bound; CP-SAT gives the other
+            # workers to its own neighbourhood search from the hinted roster.
+            solver.parameters.subsolvers.append("max_lp")
+            callback = _ProgressCallback(progress, time.perf_counter() - started) if progress else None
+            tight_status = solver.solve(tight.rm.model, callback)
+            if tight_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                bound = max(bound, solver.best_objective_bound)
+                if round(solver.objective_value) <= best.objective:
+                    best = incumbent_from(solver)
+                    best_built = tight
+            elif tight_status == cp_model.INFEASIBLE:  # can't happen: the rules are redundant
+                raise RuntimeError("redundant rules cut off a feasible roster")
+    optimal = bound >= best.objective - 1e-6
+    return _result(
+        best_built,
+        best.solver,
+        status="OPTIMAL" if optimal else "FEASIBLE",
+        objective=best.objective,
+        bound=min(bound, best.objective),
+        wall=time.perf_counter() - started,
+        parameters=parameters,
     )
 
 
@@ -145,7 +268,7 @@ def solve(
 
     Args:
         problem: the plain-data problem (minutes from the horizon start).
-        parameters: time limit, seed, workers.
+        parameters: time limit, seed, workers, strategy.
         weights: the objective weights (``DEFAULT_WEIGHTS`` unless the co-op changed them).
         progress: called with (objective, bound, elapsed seconds) on each improving roster.
         hint: (shift_id, member_id) pairs of a previous roster to start from.
@@ -153,4 +276,6 @@ def solve(
     Returns:
         A ``RosterSolution``; unfilled shifts and every assignment carry their reasons.
     """
+    if parameters.strategy == "phased":
+        return solve_phased(problem, parameters, weights=weights, progress=progress, hint=hint)
     return solve_built(build(problem, weights), parameters, progress=progress, hint=hint)

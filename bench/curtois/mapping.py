@@ -76,9 +76,7 @@ def to_problem(instance: Instance) -> RosterProblem:
                 shift_requests=tuple(requests[e.id]),
             )
         )
-    forbidden = frozenset(
-        (t.id, u) for t in instance.shifts.values() for u in t.cannot_follow if u in instance.shifts
-    )
+    forbidden = frozenset((t.id, u) for t in instance.shifts.values() for u in t.cannot_follow if u in instance.shifts)
     return RosterProblem(
         horizon=Horizon(START, instance.horizon),
         shifts=tuple(shifts),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bench.curtois.checker import CheckResult, check
 from bench.curtois.mapping import to_problem, to_roster
 from bench.curtois.reader import Instance
-from scheduling.solve import SolveParameters, build, solve_built
+from scheduling.solve import SolveParameters, solve
 
 
 @dataclass
@@ -28,14 +28,19 @@ def solve_instance(
     num_workers: int = 2,
     seed: int = 0,
     log: bool = False,
+    strategy: str = "phased",
 ) -> InstanceResult:
     """Solve ``instance`` with the engine's general model, then re-check it with the checker."""
     problem = to_problem(instance)
-    built = build(problem)
     params = SolveParameters(
-        time_limit_s=time_limit_s, random_seed=seed, num_workers=num_workers, log_search=log, explain=False
+        time_limit_s=time_limit_s,
+        random_seed=seed,
+        num_workers=num_workers,
+        log_search=log,
+        explain=False,
+        strategy=strategy,
     )
-    solution = solve_built(built, params)
+    solution = solve(problem, params)
     pairs = [(a.shift_id, a.member_id) for a in solution.assignments]
     roster = to_roster(pairs)
     return InstanceResult(

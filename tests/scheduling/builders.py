@@ -51,9 +51,7 @@ def member(mid: str, eligible: list[str] | set[str], **kw) -> Worker:
     return Worker(id=mid, eligible_shift_ids=frozenset(eligible), **kw)
 
 
-def problem(
-    shifts: list[Shift], workers: list[Worker], days: int = 7, start: dt.date = MONDAY, **kw
-) -> RosterProblem:
+def problem(shifts: list[Shift], workers: list[Worker], days: int = 7, start: dt.date = MONDAY, **kw) -> RosterProblem:
     return RosterProblem(horizon=Horizon(start, days), shifts=tuple(shifts), workers=tuple(workers), **kw)
 
 

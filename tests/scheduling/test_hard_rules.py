@@ -135,9 +135,7 @@ def test_max_shifts_per_day_and_by_kind():
         shift("pm", 0, 22, 23, kind="pm"),
         shift("am1", 1, 12, 13, kind="am"),
     ]
-    ann = member(
-        "ann", ["am", "pm", "am1"], min_rest_minutes=0, max_shifts_per_day=1, max_shifts_by_kind={"am": 1}
-    )
+    ann = member("ann", ["am", "pm", "am1"], min_rest_minutes=0, max_shifts_per_day=1, max_shifts_by_kind={"am": 1})
     solution = solve_checked(problem(shifts, [ann]))
     assert len(solution.assignments) == 2
     # am+pm share a day (max 1 a day), am+am1 share a kind (max 1 "am"): only pm+am1 is allowed.

@@ -80,9 +80,7 @@ def test_member_preference_for_client_kind_and_day():
     solution = solve_checked(p)
     assert solution.members_of("s") == ["bob"]
     assert "member_prefers_client" in assignment(solution, "s", "bob").reasons
-    p = problem(
-        [shift("s", 0, kind="am")], [member("ann", ["s"], preferred_weekdays={0: 1}), member("bob", ["s"])]
-    )
+    p = problem([shift("s", 0, kind="am")], [member("ann", ["s"], preferred_weekdays={0: 1}), member("bob", ["s"])])
     assert "member_prefers_day" in assignment(solve_checked(p), "s", "ann").reasons
 
 

@@ -1,0 +1,38 @@
+"""The "phased" strategy (first roster, neighbourhood search, bounding) agrees with the plain one."""
+
+from __future__ import annotations
+
+from scheduling import SolveParameters, solve, validate_roster
+from scheduling.constraints import run_automaton
+from tests.scheduling.builders import member, problem, shift
+
+
+def test_phased_strategy_reaches_the_same_optimum_as_the_portfolio():
+    shifts = [shift(f"s{d}", d, priority=1 + d % 2) for d in range(7)] + [shift("x3", 3, 9, 17)]
+    ids = [s.id for s in shifts]
+    workers = [member(m, ids, wanted_weekly_minutes=1440, min_consecutive_days_off=2) for m in ("ann", "bob")]
+    p = problem(shifts, workers)
+    plain = solve(p, SolveParameters(time_limit_s=5, num_workers=1))
+    phased = solve(p, SolveParameters(time_limit_s=3, num_workers=1, strategy="phased"))
+    assert phased.objective == plain.objective
+    assert validate_roster(p, [(a.shift_id, a.member_id) for a in phased.assignments]) == []
+
+
+def _accepts(automaton, word):
+    start, accepting, transitions = automaton
+    table = {(a, letter): b for a, letter, b in transitions}
+    state = start
+    for letter in word:
+        if (state, letter) not in table:
+            return False
+        state = table[state, letter]
+    return state in accepting
+
+
+def test_run_automaton_accepts_exactly_the_allowed_run_lengths():
+    auto = run_automaton(max_work=3, min_work=2, min_off=2)
+    assert _accepts(auto, [1, 0, 0, 1, 1, 0, 0, 1])  # runs cut by the horizon ends are exempt
+    assert not _accepts(auto, [0, 1, 0, 0])  # a one-day working run inside
+    assert not _accepts(auto, [1, 1, 0, 1, 1])  # a one-day off run inside
+    assert not _accepts(auto, [1, 1, 1, 1])  # four in a row > 3
+    assert _accepts(auto, [0, 0, 1, 1, 1, 0, 0])

@@ -2,6 +2,7 @@
 
 Fixtures
 - `live_server` (session): a demo database in a temp dir and the app on a free port; `.url`, `.database_url`.
+  Roster runs started on it are solved by a background thread (the job queue's `drain`).
 - `browser` (session): Chromium through Playwright (/usr/bin/chromium, or $COOP_CHROMIUM). A missing
   Chromium or axe-core skips these tests, or fails them when CI=true.
 - `phone` (per test): a fresh phone-sized context (390×844, touch) on the live server; yields a Page.
@@ -72,6 +73,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _solve_roster_runs(app, stop: threading.Event) -> None:
+    """Roster runs solve while a page watches, as the embedded worker would, but without its notification
+    sender, whose writes would race the journeys' own on SQLite."""
+    while not stop.wait(0.5):
+        try:
+            app.state.queue.drain()
+        except Exception:  # noqa: BLE001  (the run's row records a failure; keep solving the next)
+            continue
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     import uvicorn
@@ -85,7 +96,9 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         demo.load_if_empty(engine)
     finally:
         engine.dispose()
-    app = create_app(Settings(database_url=database_url, secret_key=SECRET, embedded_worker=True))  # roster runs solve
+    app = create_app(Settings(database_url=database_url, secret_key=SECRET, embedded_worker=False))
+    solving = threading.Event()
+    threading.Thread(target=_solve_roster_runs, args=(app, solving), name="roster-runs", daemon=True).start()
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app=app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
@@ -96,6 +109,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             raise RuntimeError("the live server did not start")
         time.sleep(0.05)
     yield LiveServer(url=f"http://127.0.0.1:{port}", database_url=database_url)
+    solving.set()
     server.should_exit = True
     thread.join(timeout=10)
     app.state.engine.dispose()

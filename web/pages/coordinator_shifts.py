@@ -125,11 +125,13 @@ def unfilled(page: StaffPage, when: str | None = None):
 
 def _shift_page(page: Page, shift_id: int, *, status_code: int = 200, conflict: list[str] | None = None):
     shift = shift_service.get_shift(page.db, page.actor, shift_id)
-    eligible, ineligible = [], []
+    eligible, ineligible, common = [], [], []
     if shift.status == "open":
         found = shift_service.candidates(page.db, page.actor, shift_id)
         eligible = [{"c": c, "why": [why_text(page, w) for w in c.why]} for c in found.eligible]
         ineligible = [{"c": c, "reasons": [reason_text(page, r["code"]) for r in c.reasons]} for c in found.ineligible]
+        codes = Counter(r["code"] for c in found.ineligible for r in c.reasons)
+        common = [counted(page, code, n) for code, n in codes.most_common(TOP_REASONS)]
     return page.render(
         "coordinator/shift.html",
         status_code=status_code,
@@ -138,6 +140,7 @@ def _shift_page(page: Page, shift_id: int, *, status_code: int = 200, conflict: 
         urgency=urgency(shift, utcnow()) if shift.status == "open" else None,
         eligible=eligible,
         ineligible=ineligible,
+        common=common,
         conflict=conflict or [],
     )
 

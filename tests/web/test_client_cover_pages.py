@@ -54,6 +54,11 @@ def test_the_form_suits_the_kind_of_client_with_tomorrow_by_default(demo_app):
         for name in ("Early, 07:00–15:00", "Late, 14:00–22:00", "Night, 20:00–08:00", "Long day, 07:30–20:00"):
             assert name in ward
         assert '<option value="5">5</option>' in ward  # nursing bands
+    with TestClient(demo_app) as client:
+        _contact(client, "care@demo.coop")
+        care = client.get("/client/cover").text
+        assert "Which visit or shift" in care
+        assert "Morning visit, 07:00–09:00" in care and "Bedtime visit, 20:00–21:00" in care
 
 
 def test_a_school_requests_cover_and_sees_the_shifts_listed(demo_app):

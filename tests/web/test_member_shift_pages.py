@@ -58,6 +58,12 @@ def test_a_member_sees_an_eligible_shift_with_why_and_books_it_once(demo_app):
         assert "Someone else has just booked" not in again.text
         assert _live_bookings(demo_app, int(shift_id)) == 1
 
+        with Session(demo_app.state.engine) as db:
+            booking = db.exec(select(Booking).where(Booking.shift_id == int(shift_id))).one()
+        too_soon = client.get(f"/member/my-shifts/{booking.id}/timesheet")
+        assert "You can fill in the timesheet once the shift has started." in too_soon.text
+        assert 'name="started_time"' not in too_soon.text
+
 
 def test_a_taken_shift_says_so_in_plain_words(demo_app):
     with TestClient(demo_app) as client:

@@ -212,7 +212,10 @@ def _timesheet(page: Page, booking: BookingPublic, values: dict | None = None, s
         values=values,
         kind_label=lambda k: kind_label(page, k),
         local=to_local,
-        may_submit=sheet is None or sheet.status in ("submitted", "queried"),
+        started=booking.starts_at <= utcnow(),
+        may_submit=booking.status != "cancelled"
+        and booking.starts_at <= utcnow()
+        and (sheet is None or sheet.status in ("submitted", "queried")),
     )
 
 

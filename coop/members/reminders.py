@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from coop.enums import MemberStatus
 from coop.members.models import Credential, Member
-from coop.members.rules import CREDENTIAL_NAMES, WARNING_DAYS
+from coop.members.rules import WARNING_DAYS
 from coop.notify import service as notify
 from coop.notify.models import Notification
 
@@ -39,10 +39,17 @@ def queue_expiry_reminders(session: Session, today: date) -> int:
         window = min(windows)
         if (credential.id, window) in already:
             continue
-        notify.to_member(session, member.id, "credential_expiring", {
-            "credential": CREDENTIAL_NAMES[credential.kind], "expires_on": credential.expires_on.isoformat(),
-            "credential_id": credential.id, "window": window,
-        })
+        notify.to_member(
+            session,
+            member.id,
+            "credential_expiring",
+            {
+                "credential_kind": credential.kind,
+                "expires_on": credential.expires_on.isoformat(),
+                "credential_id": credential.id,
+                "window": window,
+            },
+        )
         queued += 1
     session.commit()
     return queued

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from coop.enums import CredentialKind, MemberStatus, Profession
+from coop.i18n import N_
 
 # RULES §0.10: the credentials each profession needs, checked on the shift date.
 REQUIRED_CREDENTIALS: dict[str, tuple[str, ...]] = {
@@ -37,12 +38,12 @@ DBS_WORKFORCE: dict[str, str] = {
 }
 
 CREDENTIAL_NAMES = {
-    CredentialKind.ewc: "EWC registration",
-    CredentialKind.nmc: "NMC registration",
-    CredentialKind.scw: "Social Care Wales registration",
-    CredentialKind.dbs_enhanced: "enhanced DBS check",
-    CredentialKind.right_to_work: "right to work",
-    CredentialKind.mandatory_training: "mandatory training",
+    CredentialKind.ewc: N_("EWC registration"),
+    CredentialKind.nmc: N_("NMC registration"),
+    CredentialKind.scw: N_("Social Care Wales registration"),
+    CredentialKind.dbs_enhanced: N_("enhanced DBS check"),
+    CredentialKind.right_to_work: N_("right to work"),
+    CredentialKind.mandatory_training: N_("mandatory training"),
 }
 
 # RULES §3.3: care workers who started on or after 1 Apr 2023 have 6 months to register with SCW.

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -21,6 +21,7 @@ from coop.clock import LONDON, utcnow
 from coop.config import Settings
 from coop.i18n import gettext
 from coop.members.models import Member
+from coop.members.rules import CREDENTIAL_NAMES
 from coop.notify.models import Notification
 from coop.notify.texts import TEXTS
 
@@ -54,8 +55,12 @@ def to_client(session: Session, client_id: int, kind: str, data: dict[str, Any])
         _queue(session, email=user.email, user_id=user.id, language=user.language, kind=kind, data=data)
 
 
+def _locale(language: str) -> str:
+    return "cy_GB" if language == "cy" else "en_GB"
+
+
 def when(at: datetime, language: str = "en") -> str:
-    return format_datetime(at.astimezone(LONDON), "EEE d MMM, HH:mm", locale="cy_GB" if language == "cy" else "en_GB")
+    return format_datetime(at.astimezone(LONDON), "EEE d MMM, HH:mm", locale=_locale(language))
 
 
 def render(notification: Notification) -> tuple[str, str]:
@@ -64,6 +69,10 @@ def render(notification: Notification) -> tuple[str, str]:
     if "starts_at" in values:
         values["when"] = when(datetime.fromisoformat(values["starts_at"]), notification.language)
     lang = notification.language
+    if "credential_kind" in values:
+        values["credential"] = gettext(lang, CREDENTIAL_NAMES.get(values["credential_kind"], values["credential_kind"]))
+    if "expires_on" in values:
+        values["expires_on"] = format_date(date.fromisoformat(values["expires_on"]), "d MMMM y", locale=_locale(lang))
     return gettext(lang, subject).format_map(_Blank(values)), gettext(lang, body).format_map(_Blank(values))
 
 

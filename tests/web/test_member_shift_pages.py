@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
@@ -11,6 +12,7 @@ from coop.auth import service as auth_service
 from coop.auth.models import User
 from coop.bookings import service as booking_service
 from coop.bookings.models import Booking, Timesheet
+from coop.clock import travel_to
 from coop.demo import DEMO_PASSWORD
 from coop.shifts import service as shift_service
 from tests.web.conftest import csrf_from, post_form, sign_in
@@ -163,12 +165,17 @@ def test_my_shifts_offers_cancel_where_allowed_and_the_calendar_feed(demo_app):
         actor = _actor(demo_app, "nurse@demo.coop")
         with Session(demo_app.state.engine, expire_on_commit=False) as db:
             upcoming = [b for b in booking_service.my_bookings(db, actor) if b.status == "booked" and b.can_cancel]
-        if upcoming:
-            booking = upcoming[-1]
-            assert f'action="/member/my-shifts/{booking.id}/cancel"' in page.text
-            cancelled = client.post(f"/member/my-shifts/{booking.id}/cancel", data={"csrf_token": csrf_from(page.text)})
-            assert cancelled.url.path == "/member/my-shifts"
-            assert "Your shift is cancelled" in cancelled.text
+        assert upcoming, "the demo nurse has shifts to come"
+        soon = upcoming[0]
+        with travel_to(soon.starts_at - timedelta(hours=2)):
+            late = client.get("/member/my-shifts").text
+        assert f'action="/member/my-shifts/{soon.id}/cancel"' not in late
+        assert "It is less than 12 hours to the start: to cancel now, call the co-op." in late
+        booking = upcoming[-1]
+        assert f'action="/member/my-shifts/{booking.id}/cancel"' in page.text
+        cancelled = client.post(f"/member/my-shifts/{booking.id}/cancel", data={"csrf_token": csrf_from(page.text)})
+        assert cancelled.url.path == "/member/my-shifts"
+        assert "Your shift is cancelled" in cancelled.text
 
 
 def test_the_shift_pages_speak_welsh(demo_app):

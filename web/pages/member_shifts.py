@@ -14,6 +14,7 @@ from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic, TimesheetIn
 from coop.clock import LONDON, at_local, to_local, utcnow
 from coop.errors import DomainError, PermissionDenied
+from coop.policy import get_policy
 from coop.shifts import service as shift_service
 from web.i18n import BABEL_LOCALE, N_, fmt_date, fmt_time
 from web.page import Csrf, Form, Page, PageRouter, role_page
@@ -153,6 +154,7 @@ def _my_shifts(page: Page, status_code: int = 200):
         local=to_local,
         feed=feed,
         webcal="webcal://" + feed.split("://", 1)[-1],
+        cancel_hours=get_policy().member_cancel_hours,
         now=now,
     )
 

@@ -56,11 +56,11 @@ def _urgent_choice(live_server) -> tuple[int, str]:
     pytest.fail("the demo has no urgent shift to book")
 
 
-def _roster_client_id(live_server) -> int:
+def _roster_client_id(live_server, name: str = ROSTER_CLIENT) -> int:
     engine = make_engine(live_server.database_url)
     try:
         with Session(engine) as session:
-            return session.exec(select(Client.id).where(Client.name == ROSTER_CLIENT)).one()
+            return session.exec(select(Client.id).where(Client.name == name)).one()
     finally:
         engine.dispose()
 
@@ -169,3 +169,29 @@ def _axe_in(phone, language: str, shift_id: int, failures: list[str]) -> None:
         violations = axe_violations(phone)
         if violations:
             failures.append(f"{language} {phone.url}:\n{describe(violations)}")
+
+
+def test_without_javascript_the_run_page_refreshes_itself_until_the_proposal_is_ready(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+        java_script_enabled=False,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, "coordinator@demo.coop")
+        page.goto("/coordinator/rosters")
+        page.locator("summary", has_text="Only some clients").click()
+        page.check(f"#client-{_roster_client_id(live_server, 'Ward West 1 Medical')}")
+        page.fill("#time_limit_s", "5")
+        page.get_by_role("button", name="Start the roster run").click()
+        expect(page.locator("#run-progress progress")).to_be_visible()
+        # Nothing is applied here: the <noscript> refresh alone brings the proposal.
+        expect(page.get_by_role("heading", name="The proposal")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("button", name="Apply the roster")).to_be_visible()
+    finally:
+        context.close()

@@ -49,6 +49,18 @@ def test_the_unfilled_list_says_why_each_shift_is_open(coordinator):
     assert re.search(r"\(members: \d+\)", reasons), "the top failing rules with their counts"
     today = coordinator.get("/coordinator/shifts", params={"when": "today"})
     assert today.status_code == 200 and "Open shifts on" in today.text
+    beyond = coordinator.get("/coordinator/shifts", params={"page": "999"})
+    assert f"Page {pages} of {pages}" in beyond.text and "shift-item" in beyond.text
+
+
+def test_the_unfilled_list_in_welsh(coordinator):
+    post_form(coordinator, "/language", {"lang": "cy", "next": "/coordinator/shifts"}, page="/coordinator/shifts")
+    html = coordinator.get("/coordinator/shifts").text
+    assert "<h1>Sifftiau heb eu llenwi</h1>" in html
+    assert "Brys" in html and "Aelodau cymwys:" in html
+    shift_id = int(SHIFT_LINK.search(html).group(1))
+    html = coordinator.get(f"/coordinator/shifts/{shift_id}").text
+    assert "km i ffwrdd" in html and "Archebu " in html
 
 
 def test_an_urgent_shift_lists_ranked_and_ineligible_members(coordinator):

@@ -78,15 +78,22 @@ def unfilled(page: StaffPage, when: str | None = None):
     number = _page_number(page.request.query_params.get("page"))
     today = today_local()
     last = today if when == "today" else today + timedelta(days=6)
-    shifts = shift_service.list_shifts(
-        page.db,
-        page.actor,
-        status="open",
-        from_date=today,
-        to_date=last,
-        limit=PAGE_SIZE,
-        offset=(number - 1) * PAGE_SIZE,
-    )
+
+    def open_shifts(number: int):
+        return shift_service.list_shifts(
+            page.db,
+            page.actor,
+            status="open",
+            from_date=today,
+            to_date=last,
+            limit=PAGE_SIZE,
+            offset=(number - 1) * PAGE_SIZE,
+        )
+
+    shifts = open_shifts(number)
+    if not shifts.data and shifts.count:  # past the last page (the list shrank): show the last one
+        number = -(-shifts.count // PAGE_SIZE)
+        shifts = open_shifts(number)
     now = utcnow()
     rows = []
     for shift in shifts.data:  # reasons only for the shifts shown: one candidates() per row

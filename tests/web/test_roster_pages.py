@@ -6,9 +6,14 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from coop.auth import service as auth_service
+from coop.auth.models import User
+from coop.bookings import service as booking_service
 from coop.clock import today_local
 from coop.demo import DEMO_PASSWORD
+from coop.rostering import service as roster_service
 from coop.rostering.service import next_week
 from tests.web.conftest import post_form, sign_in
 
@@ -85,3 +90,19 @@ def test_the_progress_json_is_for_coordinators_only(coordinator, demo_app):
         assert member.get(f"{path}/progress.json").status_code == 403
         assert member.get(path).status_code == 403
     assert coordinator.get("/coordinator/rosters/99999/progress.json").status_code == 404
+
+
+def test_a_proposal_booked_meanwhile_is_skipped_and_says_why(coordinator, demo_app):
+    path = _start(coordinator).url.path
+    run_id = int(path.rsplit("/", 1)[1])
+    demo_app.state.queue.drain()
+    with Session(demo_app.state.engine) as session:
+        user = session.exec(select(User).where(User.email == "coordinator@demo.coop")).one()
+        actor = auth_service.actor_for(session, user)
+        first = roster_service.get_run(session, actor, run_id).assignments[0]
+        booking_service.book_shift(session, actor, first["shift_id"], member_id=first["member_id"])
+
+    applied = post_form(coordinator, f"{path}/apply", {}, page=path)
+    assert "Skipped: 1" in applied.text
+    skipped = applied.text.split('class="skipped"', 1)[1].split("</ul>", 1)[0]
+    assert first["member_name"] in skipped and "Someone else has just booked this shift." in skipped

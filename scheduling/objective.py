@@ -68,6 +68,7 @@ class Penalty:
     expr: cp_model.LinearExprT
     weight: int
     upper: int = 1
+    shift_id: str | None = None
 
     @property
     def bound(self) -> int:
@@ -97,8 +98,10 @@ def penalise_unfilled(rm: RosterModel, weights: Weights, fill_unit: int) -> list
         under = rm.model.new_int_var(0, shift.demand, f"under(shift={shift.id})")
         over = rm.model.new_int_var(0, cap - shift.demand, f"over(shift={shift.id})")
         rm.model.add(under - over == shift.demand - sum(xs))
+        # A roster that isn't optimal may carry slack in both; the result is costed exactly from the
+        # head count (see ``exact_cover_cost``).
         if under_weight:
-            out.append(Penalty("fill", f"shift={shift.id}", under, under_weight, shift.demand))
+            out.append(Penalty("fill", f"shift={shift.id}", under, under_weight, shift.demand, shift.id))
         if shift.over_weight:
             out.append(Penalty("over_cover", f"shift={shift.id}", over, shift.over_weight, cap - shift.demand))
     return out
@@ -286,3 +289,15 @@ def build_objective(rm: RosterModel, weights: Weights) -> list[Penalty]:
     coeffs = [p.weight for p in penalties if not isinstance(p.expr, int)]
     rm.model.minimize(cp_model.LinearExpr.weighted_sum(exprs, coeffs) + constant)
     return penalties
+
+
+def exact_cover_cost(penalty: Penalty, demand: int, head_count: int) -> int | None:
+    """The exact value of an under/over-cover variable for ``head_count`` people, or None for other
+    penalties."""
+    if penalty.shift_id is None:
+        return None
+    if penalty.term == "fill":
+        return max(0, demand - head_count)
+    if penalty.term == "over_cover":
+        return max(0, head_count - demand)
+    return None

@@ -4,7 +4,9 @@ Determinism: with ``num_workers=1`` CP-SAT is deterministic for a given seed and
 workers and a wall-clock limit it is not (the workers race). For a reproducible multi-worker run set
 ``deterministic_time_limit``: the engine then sets ``max_deterministic_time`` and ``interleave_search``
 (workers take turns in fixed-size batches), which makes the run depend only on the seed and the model,
-at some cost in speed. The wall-clock ``time_limit_s`` still applies as a safety net.
+at some cost in speed. The wall-clock ``time_limit_s`` still applies as a safety net. The "phased"
+strategy runs many short time-limited solves, so it is reproducible only with ``num_workers=1`` and an
+unloaded machine; use the portfolio strategy when a roster must be reproducible.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ortools.sat.python import cp_model
 from scheduling.constraints import HARD, REDUNDANT
 from scheduling.explain import explain
 from scheduling.model import RosterModel
-from scheduling.objective import DEFAULT_WEIGHTS, Penalty, Weights, build_objective
+from scheduling.objective import DEFAULT_WEIGHTS, Penalty, Weights, build_objective, exact_cover_cost
 from scheduling.problem import RosterProblem
 from scheduling.search import Incumbent, incumbent_from, large_neighbourhood_search
 from scheduling.solution import RosterSolution
@@ -42,7 +44,7 @@ class SolveParameters:
         explain: compute the reasons of every assignment and unfilled shift (costly on very large
             problems; the benchmark switches it off).
         strategy: "portfolio" (one CP-SAT solve of the full model: right for small rosters and tests)
-            or "phased" (for large or hard rosters): a first roster from CP-SAT on the lean model
+            or "phased" (for large or hard rosters): CP-SAT with its LP-heavy worker on the lean model
             (``first_fraction`` of the time), then large-neighbourhood search (``lns_fraction``), then
             CP-SAT's LP-heavy worker on the model with the redundant rules (``REDUNDANT``) from the
             best roster, to raise the bound and perhaps prove optimality.
@@ -55,8 +57,8 @@ class SolveParameters:
     log_search: bool = False
     explain: bool = True
     strategy: str = "portfolio"
-    first_fraction: float = 0.15
-    lns_fraction: float = 0.35
+    first_fraction: float = 0.45
+    lns_fraction: float = 0.25
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -135,11 +137,19 @@ def _result(
 ) -> RosterSolution:
     rm = built.rm
     chosen_pairs = [(sid, wid) for (wid, sid), var in rm.x.items() if solver.boolean_value(var)]
-    gap = 0.0 if status == "OPTIMAL" else (objective - bound) / max(1.0, abs(objective))
+    head_count: dict[str, int] = {}
+    for sid, _ in chosen_pairs:
+        head_count[sid] = head_count.get(sid, 0) + 1
     cost_by_term: dict[str, int] = {}
     for p in built.penalties:
         value = p.expr if isinstance(p.expr, int) else solver.value(p.expr)
+        if p.shift_id is not None:
+            exact = exact_cover_cost(p, rm.shifts[p.shift_id].demand, head_count.get(p.shift_id, 0))
+            value = value if exact is None else exact
         cost_by_term[p.term] = cost_by_term.get(p.term, 0) + p.weight * value
+    # The roster's exact cost; it can only be below the solver's figure (slack in cover variables).
+    objective = min(objective, sum(cost_by_term.values()))
+    gap = 0.0 if status == "OPTIMAL" else (objective - bound) / max(1.0, abs(objective))
     return explain(
         rm,
         chosen_pairs,
@@ -205,6 +215,9 @@ def solve_phased(
         _hint_pairs(lean.rm, hint)
     solver = cp_model.CpSolver()
     configure(solver, parameters, parameters.first_fraction * parameters.time_limit_s)
+    # The full worker runs the LP at its strongest (bounds, and proofs on small rosters); with two or
+    # more workers CP-SAT shares the others between its first-solution and neighbourhood workers.
+    solver.parameters.subsolvers.append("max_lp")
     callback = _ProgressCallback(progress, time.perf_counter() - started) if progress else None
     status = solver.solve(lean.rm.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from bench.curtois.checker import CheckResult, check
@@ -43,6 +44,12 @@ def solve_instance(
     solution = solve(problem, params)
     pairs = [(a.shift_id, a.member_id) for a in solution.assignments]
     roster = to_roster(pairs)
+    # The JSON roster holds one shift per employee and day; a second one would vanish from it unseen.
+    per_day = Counter((member, sid.split(":", 1)[0]) for sid, member in pairs)
+    doubles = [f"{m}: two shifts on day {d}" for (m, d), n in per_day.items() if n > 1]
+    checked = check(instance, roster) if solution.objective is not None else None
+    if checked is not None:
+        checked.violations.extend(doubles)
     return InstanceResult(
         name=instance.name,
         status=solution.status,
@@ -50,5 +57,5 @@ def solve_instance(
         bound=solution.best_bound,
         wall_time_s=solution.wall_time_s,
         roster=roster,
-        check=check(instance, roster) if solution.objective is not None else None,
+        check=checked,
     )

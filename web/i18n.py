@@ -74,8 +74,13 @@ def fmt_date(value: date | None, language: str, style: str = "medium") -> str:
     return format_date(value, format=style, locale=BABEL_LOCALE[language]) if value else ""
 
 
-def fmt_time(value: time | None, language: str) -> str:
-    return format_time(value, format="HH:mm", locale=BABEL_LOCALE[language]) if value else ""
+def fmt_time(value: time | datetime | None, language: str) -> str:
+    """A wall-clock time; an instant is shown in Welsh time (Babel would otherwise show it in UTC)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_time(value.astimezone(LONDON), format="HH:mm", tzinfo=LONDON, locale=BABEL_LOCALE[language])
+    return format_time(value, format="HH:mm", locale=BABEL_LOCALE[language])
 
 
 def fmt_datetime(value: datetime | None, language: str) -> str:

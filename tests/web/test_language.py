@@ -75,3 +75,12 @@ def test_the_language_switch_only_redirects_within_the_site(web):
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
+
+
+def test_an_instant_is_shown_in_welsh_time_summer_and_winter():
+    from datetime import UTC, datetime
+
+    from web.i18n import fmt_time
+
+    assert fmt_time(datetime(2026, 7, 1, 6, 0, tzinfo=UTC), "en") == "07:00"
+    assert fmt_time(datetime(2026, 12, 1, 6, 0, tzinfo=UTC), "cy") == "06:00"

@@ -55,7 +55,7 @@ from coop.members.models import AvailabilityException, AvailabilityWindow, Crede
 from coop.members.rules import DBS_WORKFORCE, REQUIRED_CREDENTIALS
 from coop.migrate import upgrade
 from coop.policy import Policy
-from coop.rostering import adapter
+from coop.rostering import adapter, greedy
 from coop.shifts.models import Shift, ShiftRequest
 from coop.shifts.timing import DEFAULT_PATTERNS, is_night, local_span
 
@@ -465,6 +465,7 @@ def measure(
     explain: bool = True,
     demand: float = 1.0,
     profession: str | None = None,
+    hint: bool = True,
     log=print,
 ) -> Measured:
     """Generate the co-op at ``url``, then time the adapter, the engine, the fill and the check."""
@@ -507,11 +508,17 @@ def measure(
         if len(progress) == 1:
             log(f"  first roster at {elapsed:.1f} s: objective {objective:.0f}, bound {bound:.0f}")
 
+    first = None
+    if hint:
+        t0 = clock.perf_counter()
+        first = greedy.first_roster(built, Policy())
+        log(f"  greedy first roster: {len({s for s, _ in first})} shifts filled in {clock.perf_counter() - t0:.1f} s")
     t0 = clock.perf_counter()
     solution = scheduling.solve(
         problem,
         scheduling.SolveParameters(time_limit_s=time_limit, num_workers=workers, random_seed=0, explain=explain),
         progress=on_progress,
+        hint=first,
     )
     result.solve_total_s = clock.perf_counter() - t0
     result.load = os.getloadavg()
@@ -592,6 +599,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-explain", action="store_true", help="skip the reasons for each assignment")
     parser.add_argument("--profession", help="roster one profession only (as a run scoped to it does)")
+    parser.add_argument("--no-hint", action="store_true", help="start the engine without the greedy first roster")
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -606,7 +614,8 @@ def main() -> None:
             print(f"scale {scale:g} ({make_engine(url).dialect.name}), time limit {args.time_limit:g} s, "
                   f"{args.workers} workers, seed {args.seed}, {args.profession or 'every profession'}")  # fmt: skip
             m = measure(url, scale=scale, seed=args.seed, time_limit=args.time_limit, workers=args.workers,
-                        explain=not args.no_explain, profession=args.profession)  # fmt: skip
+                        explain=not args.no_explain, profession=args.profession,
+                        hint=not args.no_hint)  # fmt: skip
             print(summary(m), flush=True)
             results.append(m)
     print()

@@ -47,7 +47,11 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, *, sqlite_immediate: bool = True, **kwargs) -> Engine:
+    """An engine for the app. On SQLite every transaction takes the write lock when it begins
+    (BEGIN IMMEDIATE): a transaction that read and then writes would otherwise fail at once if another
+    connection wrote in between, and the busy timeout cannot help it. `sqlite_immediate=False` is for
+    observers (tests, reports) that only read while others write."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
@@ -61,15 +65,29 @@ def make_engine(url: str, **kwargs) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        begin = "BEGIN IMMEDIATE" if sqlite_immediate else "BEGIN"
+
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            # Deferred: readers never block the writer under WAL. Use-cases that read then write a
-            # contended row take the write lock first (see coop.locks).
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql(begin)
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+_readers: dict[str, Engine] = {}
+
+
+def reader(engine: Engine) -> Engine:
+    """An engine for reads made beside another transaction (an error page, a roster's build): on SQLite it
+    begins deferred, so it neither waits for nor holds the write lock; elsewhere it is the engine itself."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    url = engine.url.render_as_string(hide_password=False)
+    if url not in _readers:
+        _readers[url] = make_engine(url, sqlite_immediate=False)
+    return _readers[url]
 
 
 @contextmanager

@@ -99,7 +99,8 @@ def demo_db_url(request, database_servers, templates) -> Iterator[str]:
 
 
 def _engine(url: str):
-    engine = make_engine(url)
+    # The test's own session observes and arranges; it must not hold SQLite's write lock while it reads.
+    engine = make_engine(url, sqlite_immediate=False)
     yield engine
     engine.dispose()
 
@@ -156,9 +157,11 @@ def demo_api(demo_app) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def demo_session(demo_app) -> Iterator[Session]:
-    with Session(demo_app.state.engine, expire_on_commit=False) as session:
+def demo_session(demo_db_url) -> Iterator[Session]:
+    engine = make_engine(demo_db_url, sqlite_immediate=False)
+    with Session(engine, expire_on_commit=False) as session:
         yield session
+    engine.dispose()
 
 
 def bearer(user: User) -> dict[str, str]:

@@ -26,6 +26,7 @@ from api.deps import get_session
 from coop.auth import service as auth_service
 from coop.auth.models import User
 from coop.auth.policy import Actor
+from coop.db import reader
 from coop.errors import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from web import messages, nav
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, environment, gettext_for
@@ -161,7 +162,8 @@ Csrf = Depends(check_csrf)
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     """A page for an error that reached no form: the reader's language, the nav if signed in."""
-    with Session(request.app.state.engine, expire_on_commit=False) as db:
+    # The request's own session may still hold SQLite's write lock: read beside it, never wait for it.
+    with Session(reader(request.app.state.engine), expire_on_commit=False) as db:
         page = _page(request, db, signed_in=False)
         return page.render("error.html", status_code=status_code, status=status_code, message=page._(message))
 

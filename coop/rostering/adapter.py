@@ -37,6 +37,9 @@ class Built:
     problem: scheduling.RosterProblem
     shifts: dict[int, Shift]
     members: dict[int, Member]
+    member_facts: dict[int, eligibility.MemberFacts]
+    shift_facts: dict[int, eligibility.ShiftFacts]
+    blocked: dict[int, set[int]]
 
 
 def open_shifts(session: Session, scope: Scope, *, now: datetime) -> list[Shift]:
@@ -81,6 +84,38 @@ def preferences(member: Member) -> dict:
         "preferred_kinds": {k: PREFERENCE_WEIGHT for k in prefs.get("kinds", [])},
         "preferred_weekdays": {int(d): PREFERENCE_WEIGHT for d in prefs.get("weekdays", [])},
     }
+
+
+class _QuickVerdicts:
+    """One member's verdicts on the rules that depend on the date, the client or the request only."""
+
+    def __init__(self, member: eligibility.MemberFacts, policy: Policy):
+        self.member, self.policy = member, policy
+        self._by_date: dict = {}
+        self._by_request: dict = {}
+        self._km: dict = {}
+
+    def distance(self, shift: eligibility.ShiftFacts) -> float | None:
+        if shift.client_id not in self._km:
+            self._km[shift.client_id] = distance_km(self.member.location, shift.client_location)
+        return self._km[shift.client_id]
+
+    def fails(self, shift: eligibility.ShiftFacts, request_id: int, blocked: set[int]) -> tuple[str, ...]:
+        if shift.local_date not in self._by_date:
+            self._by_date[shift.local_date] = [r.code for r in eligibility.credentials_and_status(self.member, shift)]
+        if request_id not in self._by_request:
+            self._by_request[request_id] = [
+                r.code
+                for rule in (eligibility.grade, eligibility.skills, eligibility.welsh)
+                for r in rule(self.member, shift)
+            ]
+        codes = self._by_date[shift.local_date] + self._by_request[request_id]
+        km = self.distance(shift)
+        if km is not None and km > self.member.max_travel_km:
+            codes.append("too_far")
+        if self.member.id in blocked:
+            codes.append("do_not_send")
+        return tuple(dict.fromkeys(codes))
 
 
 def build(session: Session, scope: Scope, policy: Policy, *, now: datetime | None = None) -> Built:
@@ -151,13 +186,22 @@ def build(session: Session, scope: Scope, policy: Policy, *, now: datetime | Non
     for member in members:
         mf = member_facts[member.id]
         eligible, reasons, travel = set(), {}, {}
+        quick = _QuickVerdicts(mf, policy)
         for s in by_role[member.profession]:
-            failed = eligibility.check(mf, shift_facts[s.id], policy=policy, blocked=blocked[s.client_id])
+            sf = shift_facts[s.id]
+            # The cheap rules first, each worked out once per member and date, client or request; only the
+            # pairs that pass them get the full check (the same rule set, so `eligible` is exact). An
+            # ineligible pair then carries the cheap rules it fails, enough to explain an empty shift.
+            cheap = quick.fails(sf, requests[s.request_id].id, blocked[s.client_id])
+            if cheap:
+                reasons[str(s.id)] = cheap
+                continue
+            failed = eligibility.check(mf, sf, policy=policy, blocked=blocked[s.client_id])
             if failed:
                 reasons[str(s.id)] = tuple(dict.fromkeys(r.code for r in failed))
                 continue
             eligible.add(str(s.id))
-            km = distance_km(mf.location, shift_facts[s.id].client_location)
+            km = quick.distance(sf)
             if km is not None:
                 travel[str(s.id)] = int(km * 1000)
         weekly_cap = (
@@ -196,4 +240,11 @@ def build(session: Session, scope: Scope, policy: Policy, *, now: datetime | Non
         client_preferred_members={str(c): frozenset(str(m) for m in ids) for c, ids in preferred.items()},
         night_succession_gap_minutes=policy.night_recovery_hours * 60,
     )
-    return Built(problem=problem, shifts={s.id: s for s in shifts}, members={m.id: m for m in members})
+    return Built(
+        problem=problem,
+        shifts={s.id: s for s in shifts},
+        members={m.id: m for m in members},
+        member_facts=member_facts,
+        shift_facts=shift_facts,
+        blocked=blocked,
+    )

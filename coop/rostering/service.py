@@ -22,10 +22,11 @@ from coop.auth.policy import OVERSIGHT, STAFF, Actor, require_role
 from coop.bookings import service as booking_service
 from coop.clients.models import Client
 from coop.clock import utcnow
+from coop.db import reader
 from coop.errors import Conflict, DomainError, NotFound
 from coop.members.models import Member
 from coop.policy import Policy, get_policy
-from coop.rostering import adapter
+from coop.rostering import adapter, greedy
 from coop.rostering.models import RosterRun
 from coop.rostering.schemas import ApplyResult, RosterRunCreate, RosterRunPublic
 from coop.shifts.models import Shift
@@ -209,7 +210,11 @@ def _write_progress(engine: Engine, run_id: int, **values) -> None:
 
 
 def execute(engine: Engine, run_id: int, *, policy: Policy | None = None) -> str:
-    """Claim and solve one run; returns its final status. Safe to call twice: only one claim wins."""
+    """Claim and solve one run; returns its final status. Safe to call twice: only one claim wins.
+
+    Each profession is its own model (no member crosses professions), solved in turn with a share of
+    the time limit, starting from the greedy first roster (coop.rostering.greedy).
+    """
     policy = policy or get_policy()
     if not claim(engine, run_id):
         with Session(engine) as session:
@@ -222,27 +227,50 @@ def execute(engine: Engine, run_id: int, *, policy: Policy | None = None) -> str
     def beat() -> None:
         while not stop.wait(HEARTBEAT_S):
             progress["elapsed_s"] = round(time.monotonic() - started, 1)
-            _write_progress(engine, run_id, progress=dict(progress))
-
-    def on_progress(objective: float, bound: float, _elapsed: float) -> None:
-        progress.update(
-            objective=round(objective), bound=round(bound, 1), elapsed_s=round(time.monotonic() - started, 1)
-        )
+            try:
+                _write_progress(engine, run_id, progress=dict(progress))
+            except Exception:  # noqa: BLE001  (a missed beat is retried on the next one)
+                log.warning("roster run %s: could not write its progress", run_id, exc_info=True)
 
     heart = threading.Thread(target=beat, name=f"roster-run-{run_id}-heartbeat", daemon=True)
     heart.start()
     try:
-        with Session(engine) as session:
+        with Session(reader(engine)) as session:  # reads only: the heartbeat must be able to write meanwhile
             run = session.get(RosterRun, run_id)
-            scope = adapter.Scope(run.starts_on, run.ends_on, run.profession, tuple(run.client_ids))
-            built = adapter.build(session, scope, policy)
             time_limit = run.time_limit_s
-        solution = scheduling.solve(
-            built.problem, scheduling.SolveParameters(time_limit_s=time_limit, random_seed=0), progress=on_progress
-        )
-        result = _result(built, solution)
-        status = "done" if solution.status in ("OPTIMAL", "FEASIBLE") or not built.problem.shifts else "failed"
-        error = None if status == "done" else f"The engine found no roster ({solution.status})."
+            parts = []
+            for role in _roles(session, run):
+                scope = adapter.Scope(run.starts_on, run.ends_on, role, tuple(run.client_ids))
+                built = adapter.build(session, scope, policy)
+                if built.problem.shifts:
+                    parts.append((built, greedy.first_roster(built, policy)))
+        solved = []
+        budget = max(1.0, time_limit - (time.monotonic() - started))
+        total = sum(len(b.problem.shifts) for b, _ in parts) or 1
+        before_objective, before_bound = 0, 0.0
+        for built, hint in parts:
+            share = max(1.0, budget * len(built.problem.shifts) / total)
+
+            def on_progress(objective: float, bound: float, _elapsed: float, base=(before_objective, before_bound)):
+                progress.update(
+                    objective=base[0] + round(objective),
+                    bound=round(base[1] + bound, 1),
+                    elapsed_s=round(time.monotonic() - started, 1),
+                )
+
+            solution = scheduling.solve(
+                built.problem,
+                scheduling.SolveParameters(time_limit_s=share, random_seed=0),
+                progress=on_progress,
+                hint=hint,
+            )
+            if solution.status not in ("OPTIMAL", "FEASIBLE"):
+                solution = _greedy_solution(built, hint, solution)
+            solved.append((built, solution))
+            before_objective += solution.objective or 0
+            before_bound += solution.best_bound or 0.0
+        result = _result(solved)
+        status, error = "done", None
     except Exception as exc:  # noqa: BLE001  (a failed run is reported, never lost)
         log.exception("roster run %s failed", run_id)
         result, status, error = {}, "failed", f"{type(exc).__name__}: {exc}"[:2000]
@@ -269,19 +297,74 @@ def execute(engine: Engine, run_id: int, *, policy: Policy | None = None) -> str
     return status
 
 
-def _result(built: adapter.Built, solution: scheduling.RosterSolution) -> dict:
-    fairness = [f for f in solution.fairness if f.wanted_minutes]
+def _roles(session: Session, run: RosterRun) -> list[str]:
+    if run.profession:
+        return [run.profession]
+    scope = adapter.Scope(run.starts_on, run.ends_on, None, tuple(run.client_ids))
+    return sorted({s.role for s in adapter.open_shifts(session, scope, now=utcnow())})
+
+
+def _greedy_solution(built: adapter.Built, hint: list[tuple[str, str]], failed: scheduling.RosterSolution):
+    """When the engine has no roster in time, the greedy roster (feasible by the same rules) is the proposal;
+    its empty shifts are explained from the rules every member fails, or as needed elsewhere."""
+    taken: dict[str, int] = {}
+    for shift_id, _member in hint:
+        taken[shift_id] = taken.get(shift_id, 0) + 1
+    unfilled = []
+    for shift in built.problem.shifts:
+        missing = shift.demand - taken.get(shift.id, 0)
+        if missing <= 0:
+            continue
+        counts: dict[str, int] = {}
+        eligible = 0
+        for worker in built.problem.workers:
+            if shift.id in worker.eligible_shift_ids:
+                eligible += 1
+            for code in worker.ineligible_reasons.get(shift.id, ()):
+                counts[code] = counts.get(code, 0) + 1
+        if eligible:
+            reasons = (
+                scheduling.Reason(
+                    "eligible_members_used", eligible, f"{eligible} eligible members are needed for other shifts"
+                ),
+            )
+        else:
+            reasons = tuple(
+                scheduling.Reason(code, n, f"{n} members fail {code}")
+                for code, n in sorted(counts.items(), key=lambda kv: -kv[1])
+            )
+        unfilled.append(scheduling.Unfilled(shift.id, missing, reasons))
+    return scheduling.RosterSolution(
+        status=f"GREEDY ({failed.status})",
+        assignments=tuple(scheduling.Assignment(s, m, ("fill",)) for s, m in hint),
+        unfilled=tuple(unfilled),
+        objective=None,
+        best_bound=failed.best_bound,
+        wall_time_s=failed.wall_time_s,
+    )
+
+
+def _result(solved: list[tuple[adapter.Built, scheduling.RosterSolution]]) -> dict:
+    assignments = [a for _b, s in solved for a in s.assignments]
+    fairness = [f for _b, s in solved for f in s.fairness if f.wanted_minutes]
     shortfalls = [f.shortfall_minutes for f in fairness]
+    complete = all(s.objective is not None for _b, s in solved)
+    objective = sum(s.objective for _b, s in solved) if complete else None
+    bound = sum(s.best_bound or 0.0 for _b, s in solved)
+    cost: dict[str, int] = {}
+    for _b, s in solved:
+        for term, value in s.cost_by_term.items():
+            cost[term] = cost.get(term, 0) + value
     return {
-        "status": solution.status,
-        "objective": solution.objective if built.problem.shifts else 0,
-        "bound": solution.best_bound if built.problem.shifts else 0,
-        "gap": solution.gap if built.problem.shifts else 0.0,
-        "wall_time_s": round(solution.wall_time_s, 2),
-        "open_shifts": len(built.problem.shifts),
+        "status": ", ".join(s.status for _b, s in solved) or "NOTHING_TO_DO",
+        "objective": objective if solved else 0,
+        "bound": round(bound, 1) if solved else 0,
+        "gap": (objective - bound) / max(1.0, abs(objective)) if solved and complete else (0.0 if not solved else None),
+        "wall_time_s": round(sum(s.wall_time_s for _b, s in solved), 2),
+        "open_shifts": sum(len(b.problem.shifts) for b, _s in solved),
         "assignments": [
             {"shift_id": int(a.shift_id), "member_id": int(a.member_id), "reasons": list(a.reasons)}
-            for a in solution.assignments
+            for a in assignments
         ],
         "unfilled": [
             {
@@ -289,15 +372,19 @@ def _result(built: adapter.Built, solution: scheduling.RosterSolution) -> dict:
                 "missing": u.missing,
                 "reasons": [{"code": r.code, "count": r.count, "detail": r.detail} for r in u.reasons],
             }
-            for u in solution.unfilled
+            for _b, s in solved
+            for u in s.unfilled
         ],
         "fairness": {
-            "members_with_work": len({a.member_id for a in solution.assignments}),
+            "members_with_work": len({a.member_id for a in assignments}),
             "largest_shortfall_hours": round(max(shortfalls, default=0) / 60, 1),
             "total_shortfall_hours": round(sum(shortfalls) / 60, 1),
         },
-        "continuity": {"pairs_kept": solution.continuity_pairs_kept, "pairs_total": solution.continuity_pairs_total},
-        "cost_by_term": solution.cost_by_term,
+        "continuity": {
+            "pairs_kept": sum(s.continuity_pairs_kept for _b, s in solved),
+            "pairs_total": sum(s.continuity_pairs_total for _b, s in solved),
+        },
+        "cost_by_term": cost,
     }
 
 

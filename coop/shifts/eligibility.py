@@ -42,6 +42,11 @@ class HeldShift:
     starts_at: datetime
     ends_at: datetime
     night: bool = False
+    local_day: date | None = None  # the local start date, given by the loader to spare conversions
+
+    @property
+    def day(self) -> date:
+        return self.local_day or self.starts_at.astimezone(LONDON).date()
 
 
 @dataclass
@@ -193,7 +198,7 @@ def weekly_hours(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> list
     worked = sum(
         elapsed_minutes(h.starts_at, h.ends_at)
         for h in member.held
-        if h.shift_id != shift.id and iso_week(h.starts_at.astimezone(LONDON).date()) == week
+        if h.shift_id != shift.id and iso_week(h.day) == week
     )
     total = worked + elapsed_minutes(shift.starts_at, shift.ends_at)
     reasons = []
@@ -218,7 +223,7 @@ def weekly_hours(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> list
 
 
 def _worked_days(held: Iterable[HeldShift]) -> set[date]:
-    return {h.starts_at.astimezone(LONDON).date() for h in held}
+    return {h.day for h in held}
 
 
 def consecutive_days(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> list[Reason]:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from coop.bookings.models import Booking
 from coop.clients import service as client_service
 from coop.clients.models import Client
+from coop.clock import local_date
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
 from coop.policy import Policy
 from coop.shifts.eligibility import HeldShift, MemberFacts, ShiftFacts
@@ -105,7 +106,9 @@ def member_facts(
                 Booking.starts_at < window_to + CONTEXT,
             )
         ).all():
-            held[member_id].append(HeldShift(shift_id, starts_at, ends_at, is_night(starts_at, ends_at, policy)))
+            held[member_id].append(
+                HeldShift(shift_id, starts_at, ends_at, is_night(starts_at, ends_at, policy), local_date(starts_at))
+            )
     return {
         m.id: MemberFacts(
             id=m.id,

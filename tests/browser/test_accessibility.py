@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def _ids(live_server) -> tuple[int, int]:
-    engine = make_engine(live_server.database_url)
+    engine = make_engine(live_server.database_url, sqlite_immediate=False)
     try:
         with Session(engine) as session:
             member = session.exec(select(Member).where(Member.status == "active").order_by(Member.id)).first()

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 
 def _with_session(live_server, work):
-    engine = make_engine(live_server.database_url)
+    engine = make_engine(live_server.database_url, sqlite_immediate=False)
     try:
         with Session(engine, expire_on_commit=False) as session:
             return work(session)

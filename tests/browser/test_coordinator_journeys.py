@@ -29,7 +29,7 @@ ROSTER_CLIENT = "Critical Care Unit"
 
 def _urgent_choice(live_server) -> tuple[int, str]:
     """An urgent open shift of a client no demo contact belongs to, and its best member not a demo sign-in."""
-    engine = make_engine(live_server.database_url)
+    engine = make_engine(live_server.database_url, sqlite_immediate=False)
     try:
         with Session(engine) as session:
             users = session.exec(select(User).where(col(User.email).like("%@demo.coop"))).all()
@@ -57,7 +57,7 @@ def _urgent_choice(live_server) -> tuple[int, str]:
 
 
 def _roster_client_id(live_server, name: str = ROSTER_CLIENT) -> int:
-    engine = make_engine(live_server.database_url)
+    engine = make_engine(live_server.database_url, sqlite_immediate=False)
     try:
         with Session(engine) as session:
             return session.exec(select(Client.id).where(Client.name == name)).one()

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 
 def _availability(live_server, email: str):
-    engine = make_engine(live_server.database_url)
+    engine = make_engine(live_server.database_url, sqlite_immediate=False)
     try:
         with Session(engine) as session:
             user = session.exec(select(User).where(User.email == email)).one()
@@ -30,7 +30,7 @@ def _availability(live_server, email: str):
 
 
 def _an_active_nurse(live_server) -> Member:
-    engine = make_engine(live_server.database_url)
+    engine = make_engine(live_server.database_url, sqlite_immediate=False)
     try:
         with Session(engine) as session:
             return session.exec(

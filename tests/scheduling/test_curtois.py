@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,13 @@ from bench.curtois.checker import check
 from bench.curtois.reader import parse_instance, read_instance
 from bench.curtois.run import solve_instance
 
-DATA = Path("/work/shared/bench/curtois")
+# The published instances live in shared/ beside the checkout (not in the repo); COOP_CURTOIS_DIR overrides.
+_CANDIDATES = [
+    os.environ.get("COOP_CURTOIS_DIR", ""),
+    Path(__file__).resolve().parents[2].parent / "shared/bench/curtois",
+    "/work/shared/bench/curtois",
+]
+DATA = next((Path(c) for c in _CANDIDATES if c and (Path(c) / "Instance1.txt").exists()), Path("/nonexistent"))
 pytestmark = pytest.mark.skipif(not (DATA / "Instance1.txt").exists(), reason="benchmark data not present")
 
 TINY = """

@@ -126,6 +126,7 @@ def deliver_pending(engine: Engine, sender: Sender, *, batch: int = 100) -> tupl
             .order_by(Notification.id)
             .limit(batch)
         ).all()
+        session.commit()  # never hold the database while talking to a mail server
         for notification in due:
             subject, body = render(notification)
             try:

@@ -140,9 +140,7 @@ def book_locked(
         roster_run_id=roster_run_id,
     )
     session.add(booking)
-    shift.status = "booked"
-    session.add(shift)
-    session.flush()
+    session.flush()  # the database's guards against double booking speak here
     history.record(
         session,
         actor_user_id=actor.user_id,
@@ -157,16 +155,7 @@ def book_locked(
             "roster_run_id": roster_run_id,
         },
     )
-    history.record(
-        session,
-        actor_user_id=actor.user_id,
-        entity="shift",
-        entity_id=shift.id,
-        action="booked",
-        from_state="open",
-        to_state="booked",
-    )
-    shift_service.sync_request_status(session, shift.request_id)
+    shift_service.move_shift(session, actor, shift, "booked", action="booked")
     client = session.get(Client, shift.client_id)
     data = {"client": client.name, "member": member.name, "starts_at": shift.starts_at.isoformat()}
     notify.to_client(session, shift.client_id, "shift_booked", data)
@@ -303,9 +292,7 @@ def cancel_booking(
         )
     booking.status, booking.cancelled_at = "cancelled", now
     booking.cancelled_by_user_id, booking.cancel_reason = actor.user_id, reason
-    shift.status = "open"
     session.add(booking)
-    session.add(shift)
     history.record(
         session,
         actor_user_id=actor.user_id,
@@ -316,16 +303,7 @@ def cancel_booking(
         to_state="cancelled",
         data={"reason": reason or ""},
     )
-    history.record(
-        session,
-        actor_user_id=actor.user_id,
-        entity="shift",
-        entity_id=shift.id,
-        action="reopened",
-        from_state="booked",
-        to_state="open",
-    )
-    shift_service.sync_request_status(session, shift.request_id)
+    shift_service.move_shift(session, actor, shift, "open", action="reopened")
     member = session.get(Member, booking.member_id)
     client = session.get(Client, shift.client_id)
     data = {"client": client.name, "member": member.name, "starts_at": shift.starts_at.isoformat()}
@@ -491,9 +469,8 @@ def _approve(session: Session, actor: Actor, sheet: Timesheet, shift: Shift, *, 
     sheet.status, sheet.decided_at, sheet.decided_by_user_id = "approved", utcnow(), actor.user_id
     booking = session.get(Booking, sheet.booking_id)
     booking.status = "completed"
-    shift.status = "completed"
-    for row in (sheet, booking, shift):
-        session.add(row)
+    session.add(sheet)
+    session.add(booking)
     history.record(
         session,
         actor_user_id=actor.user_id,
@@ -504,16 +481,7 @@ def _approve(session: Session, actor: Actor, sheet: Timesheet, shift: Shift, *, 
         to_state="approved",
         data=data or {"worked_minutes": sheet.worked_minutes},
     )
-    history.record(
-        session,
-        actor_user_id=actor.user_id,
-        entity="shift",
-        entity_id=shift.id,
-        action="completed",
-        from_state="booked",
-        to_state="completed",
-    )
-    shift_service.sync_request_status(session, shift.request_id)
+    shift_service.move_shift(session, actor, shift, "completed", action="completed")
 
 
 def query_timesheet(session: Session, actor: Actor, timesheet_id: int, comment: str) -> TimesheetPublic:

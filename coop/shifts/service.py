@@ -190,6 +190,24 @@ def create_request(session: Session, actor: Actor, data: ShiftRequestCreate) -> 
     return request_public(session, request)
 
 
+def move_shift(session: Session, actor: Actor, shift: Shift, to_state: str, *, action: str, data: dict | None = None):
+    """A shift changes state: set it, keep the history (who, when, from what to what), keep its request in step."""
+    previous = shift.status
+    shift.status = to_state
+    session.add(shift)
+    history.record(
+        session,
+        actor_user_id=actor.user_id,
+        entity="shift",
+        entity_id=shift.id,
+        action=action,
+        from_state=previous,
+        to_state=to_state,
+        data=data or {},
+    )
+    sync_request_status(session, shift.request_id)
+
+
 def sync_request_status(session: Session, request_id: int) -> None:
     """A request is open while any shift is open, booked once all are filled, then completed or cancelled."""
     request = session.get(ShiftRequest, request_id)
@@ -657,9 +675,6 @@ def _cancel_locked(
         raise Conflict("The shift has already happened: it can no longer be cancelled.", code="shift_past")
     booking = live_booking(session, shift.id)
     terms = _terms(session, shift, booking, policy, now)
-    previous = shift.status
-    shift.status = "cancelled"
-    session.add(shift)
     data = {"client": session.get(Client, shift.client_id).name, "starts_at": shift.starts_at.isoformat()}
     if booking is not None:
         booking.status, booking.cancelled_at = "cancelled", now
@@ -687,17 +702,14 @@ def _cancel_locked(
                 created_at=now,
             )
         )
-    history.record(
+    move_shift(
         session,
-        actor_user_id=actor.user_id,
-        entity="shift",
-        entity_id=shift.id,
+        actor,
+        shift,
+        "cancelled",
         action="cancelled",
-        from_state=previous,
-        to_state="cancelled",
         data={"reason": reason or "", "charge_minutes": terms.charge_minutes},
     )
-    sync_request_status(session, shift.request_id)
     return terms
 
 

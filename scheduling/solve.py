@@ -220,6 +220,13 @@ def solve_phased(
     solver.parameters.subsolvers.append("max_lp")
     callback = _ProgressCallback(progress, time.perf_counter() - started) if progress else None
     status = solver.solve(lean.rm.model, callback)
+    if status == cp_model.UNKNOWN and left() > 1.0:
+        # No roster yet (large problems): give CP-SAT's default portfolio, whose first-solution workers
+        # don't wait on the LP, the time that is left.
+        solver = cp_model.CpSolver()
+        configure(solver, parameters, left())
+        callback = _ProgressCallback(progress, time.perf_counter() - started) if progress else None
+        status = solver.solve(lean.rm.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
     bound = solver.best_objective_bound

@@ -17,8 +17,9 @@ from sqlmodel import Session, col, select
 from coop.auth import service as auth_service
 from coop.auth.models import User
 from coop.clients.models import Client
-from coop.clock import utcnow
+from coop.clock import today_local, utcnow
 from coop.db import make_engine
+from coop.rostering import service as roster_service
 from coop.shifts import service as shift_service
 from coop.shifts.models import Shift
 from tests.browser.conftest import axe_violations, describe, sign_in
@@ -171,6 +172,25 @@ def _axe_in(phone, language: str, shift_id: int, failures: list[str]) -> None:
             failures.append(f"{language} {phone.url}:\n{describe(violations)}")
 
 
+def _another_client_open_next_week(live_server, besides: str = ROSTER_CLIENT) -> int:
+    """A ward other than ``besides`` with open shifts next week (the demo's shifts follow today's date)."""
+    engine = make_engine(live_server.database_url, sqlite_immediate=False)
+    try:
+        with Session(engine) as session:
+            monday, sunday = roster_service.next_week(today_local())
+            found = session.exec(
+                select(Client.id)
+                .join(Shift, Shift.client_id == Client.id)
+                .where(Client.kind == "ward", Client.name != besides, Shift.status == "open")
+                .where(Shift.local_date >= monday, Shift.local_date <= sunday)
+                .order_by(Client.id)
+            ).first()
+    finally:
+        engine.dispose()
+    assert found is not None, "the demo has no other ward with open shifts next week"
+    return found
+
+
 def test_without_javascript_the_run_page_refreshes_itself_until_the_proposal_is_ready(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url,
@@ -186,7 +206,7 @@ def test_without_javascript_the_run_page_refreshes_itself_until_the_proposal_is_
         sign_in(page, "coordinator@demo.coop")
         page.goto("/coordinator/rosters")
         page.locator("summary", has_text="Only some clients").click()
-        page.check(f"#client-{_roster_client_id(live_server, 'Ward West 1 Medical')}")
+        page.check(f"#client-{_another_client_open_next_week(live_server)}")
         page.fill("#time_limit_s", "5")
         page.get_by_role("button", name="Start the roster run").click()
         expect(page.locator("#run-progress progress")).to_be_visible()

@@ -94,11 +94,23 @@ class _QuickVerdicts:
         self._by_date: dict = {}
         self._by_request: dict = {}
         self._km: dict = {}
+        self._by_time: dict = {}
+        self._held = {h.shift_id for h in member.held}
 
     def distance(self, shift: eligibility.ShiftFacts) -> float | None:
         if shift.client_id not in self._km:
             self._km[shift.client_id] = distance_km(self.member.location, shift.client_location)
         return self._km[shift.client_id]
+
+    def timing(self, shift: eligibility.ShiftFacts) -> tuple[str, ...]:
+        """The rules that depend only on the shift's times (``eligibility.timing``), once per distinct time."""
+        if shift.id in self._held:  # a held shift is judged against the others, not itself
+            return tuple(dict.fromkeys(r.code for r in eligibility.timing(self.member, shift, self.policy)))
+        key = (shift.starts_at, shift.ends_at, shift.night, shift.local_date)
+        if key not in self._by_time:
+            reasons = eligibility.timing(self.member, shift, self.policy)
+            self._by_time[key] = tuple(dict.fromkeys(r.code for r in reasons))
+        return self._by_time[key]
 
     def fails(self, shift: eligibility.ShiftFacts, request_id: int, blocked: set[int]) -> tuple[str, ...]:
         if shift.local_date not in self._by_date:
@@ -189,16 +201,13 @@ def build(session: Session, scope: Scope, policy: Policy, *, now: datetime | Non
         quick = _QuickVerdicts(mf, policy)
         for s in by_role[member.profession]:
             sf = shift_facts[s.id]
-            # The cheap rules first, each worked out once per member and date, client or request; only the
-            # pairs that pass them get the full check (the same rule set, so `eligible` is exact). An
-            # ineligible pair then carries the cheap rules it fails, enough to explain an empty shift.
-            cheap = quick.fails(sf, requests[s.request_id].id, blocked[s.client_id])
-            if cheap:
-                reasons[str(s.id)] = cheap
-                continue
-            failed = eligibility.check(mf, sf, policy=policy, blocked=blocked[s.client_id])
+            # The one rule set (`eligibility.check`) in two parts, each worked out once per member and
+            # what it depends on: the rules of the date, client or request first; only the pairs that pass
+            # them get the timing rules, once per distinct shift time. An ineligible pair carries the first
+            # rules it fails, enough to explain an empty shift.
+            failed = quick.fails(sf, requests[s.request_id].id, blocked[s.client_id]) or quick.timing(sf)
             if failed:
-                reasons[str(s.id)] = tuple(dict.fromkeys(r.code for r in failed))
+                reasons[str(s.id)] = failed
                 continue
             eligible.add(str(s.id))
             km = quick.distance(sf)

@@ -281,15 +281,27 @@ def travel(member: MemberFacts, shift: ShiftFacts) -> list[Reason]:
     ]
 
 
+def timing(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> list[Reason]:
+    """The rules that depend only on when the shift is and what the member already holds, not on where
+    or for whom: availability, overlap, rest, night recovery, weekly hours, days and nights in a row.
+
+    Two open shifts with the same times and local date get the same answer, which the rostering
+    adapter uses to check each member once per distinct time instead of once per shift.
+    """
+    reasons = availability(member, shift) + overlap(member, shift)
+    for rule in (rest, night_succession, weekly_hours, consecutive_days):
+        reasons.extend(rule(member, shift, policy))
+    return reasons
+
+
 def check(member: MemberFacts, shift: ShiftFacts, *, policy: Policy, blocked: set[int] = frozenset()) -> list[Reason]:
     """Every reason this member may not take this shift; [] when they may."""
     reasons = credentials_and_status(member, shift)
     if any(r.code == "wrong_profession" for r in reasons):
         return reasons
-    for rule in (grade, skills, welsh, availability, overlap, travel):
+    for rule in (grade, skills, welsh, travel):
         reasons.extend(rule(member, shift))
-    for rule in (rest, night_succession, weekly_hours, consecutive_days):
-        reasons.extend(rule(member, shift, policy))
+    reasons.extend(timing(member, shift, policy))
     reasons.extend(do_not_send(member, shift, blocked))
     return reasons
 

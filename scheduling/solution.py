@@ -64,6 +64,8 @@ class RosterSolution:
         continuity_pairs_kept / continuity_pairs_total: consecutive-day pairs of a continuity group
             worked by the same member / consecutive-day pairs where both days are filled.
         cost_by_term: the objective split by term ("fill", "continuity_run", "shift_on_request", …).
+        stages: per stage of the "staged" strategy ("fill", "quality"), its status, objective, bound,
+            gap and seconds; empty for the other strategies.
     """
 
     status: str
@@ -77,6 +79,7 @@ class RosterSolution:
     continuity_pairs_kept: int = 0
     continuity_pairs_total: int = 0
     cost_by_term: dict[str, int] = field(default_factory=dict)
+    stages: dict[str, dict] = field(default_factory=dict)
 
     def members_of(self, shift_id: str) -> list[str]:
         return sorted(a.member_id for a in self.assignments if a.shift_id == shift_id)

@@ -11,6 +11,8 @@ unloaded machine; use the portfolio strategy when a roster must be reproducible.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -43,11 +45,14 @@ class SolveParameters:
         log_search: let CP-SAT log its progress (to stdout, for the benchmark CLI).
         explain: compute the reasons of every assignment and unfilled shift (costly on very large
             problems; the benchmark switches it off).
-        strategy: "portfolio" (one CP-SAT solve of the full model: right for small rosters and tests)
-            or "phased" (for large or hard rosters): CP-SAT with its LP-heavy worker on the lean model
+        strategy: "portfolio" (one CP-SAT solve of the full model: right for small rosters and tests),
+            "phased" (for hard benchmark rosters): CP-SAT with its LP-heavy worker on the lean model
             (``first_fraction`` of the time), then large-neighbourhood search (``lns_fraction``), then
             CP-SAT's LP-heavy worker on the model with the redundant rules (``REDUNDANT``) from the
-            best roster, to raise the bound and perhaps prove optimality.
+            best roster, to raise the bound and perhaps prove optimality; or "staged" (a co-op's week):
+            fill as many places as possible first (``fill_fraction`` of the time, less when proven),
+            then everything else with that fill kept (see :func:`solve_staged`).
+        fill_fraction: the share of the time the "staged" strategy gives to filling.
     """
 
     time_limit_s: float = 30.0
@@ -59,6 +64,7 @@ class SolveParameters:
     strategy: str = "portfolio"
     first_fraction: float = 0.45
     lns_fraction: float = 0.25
+    fill_fraction: float = 0.5
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -276,6 +282,123 @@ def solve_phased(
     )
 
 
+def _split_fill(penalties: list[Penalty]) -> tuple[cp_model.LinearExpr, int, list[Penalty]]:
+    """The fill terms (shifts nobody can take included, as constants) as one expression in units of their
+    common weight, that unit, and the other terms."""
+    fill = [p for p in penalties if p.term == "fill"]
+    unit = math.gcd(*(p.weight for p in fill)) if fill else 1
+    expr = sum(p.weight // unit * p.expr for p in fill if isinstance(p.expr, int)) + cp_model.LinearExpr.weighted_sum(
+        [p.expr for p in fill if not isinstance(p.expr, int)],
+        [p.weight // unit for p in fill if not isinstance(p.expr, int)],
+    )
+    return expr, unit, [p for p in penalties if p.term != "fill"]
+
+
+def solve_staged(
+    problem: RosterProblem,
+    parameters: SolveParameters,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    progress: Progress | None = None,
+    hint: Iterable[tuple[str, str]] | None = None,
+) -> RosterSolution:
+    """The "staged" strategy: the same objective as "portfolio", solved lexicographically.
+
+    Filling dominates every other term by construction (``Weights.fill``), so the best roster is the
+    best of those that fill the most. Stage 1 minimises the unfilled places alone, which is a much
+    smaller model (the continuity, fairness and preference variables drop out) with a meaningful bound;
+    stage 2 keeps at least that fill as a constraint and minimises the other terms from the stage-1
+    roster. Each stage's figures are in ``RosterSolution.stages``; the combined bound is sound: when
+    stage 1 is proven, it is the fill optimum plus stage 2's bound, otherwise the fill bound plus the
+    least the other terms could ever cost.
+    """
+    started = time.perf_counter()
+    deadline = started + parameters.time_limit_s
+
+    def left() -> float:
+        return deadline - time.perf_counter()
+
+    built = build(problem, weights, redundant=False)
+    model = built.rm.model
+    fill_time = parameters.fill_fraction * left()
+    fill_expr, unit, others = _split_fill(built.penalties)
+    others_expr = cp_model.LinearExpr.weighted_sum([p.expr for p in others], [p.weight for p in others])
+    least_others = sum(min(0, p.weight) * p.upper for p in others if not isinstance(p.expr, int)) + sum(
+        p.weight * p.expr for p in others if isinstance(p.expr, int)
+    )
+    if hint is not None:
+        _hint_pairs(built.rm, hint)
+
+    model.clear_objective()
+    model.minimize(fill_expr)
+    solver = cp_model.CpSolver()
+    configure(solver, parameters, fill_time)
+    if progress:
+        callback = _ProgressCallback(
+            lambda o, b, t: progress(unit * o + least_others, unit * b + least_others, t),
+            time.perf_counter() - started,
+        )
+    status = solver.solve(model, callback if progress else None)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
+    fill_best, fill_bound = round(solver.objective_value), solver.best_objective_bound
+    fill_proven = status == cp_model.OPTIMAL
+    stages = {
+        "fill": {
+            "status": solver.status_name(status),
+            "unfilled_cost": fill_best,
+            "bound": fill_bound,
+            "gap": 0.0 if fill_proven else (fill_best - fill_bound) / max(1.0, abs(fill_best)),
+            "seconds": round(solver.wall_time, 2),
+        }
+    }
+
+    # Stage 2: keep the fill, improve the rest, from the stage-1 roster.
+    model.add(fill_expr <= fill_best)
+    model.clear_objective()
+    model.minimize(others_expr)
+    model.clear_hints()
+    values = solver.response_proto.solution
+    model.proto.solution_hint.vars.extend(range(len(values)))
+    model.proto.solution_hint.values.extend(values)
+    first = solver
+    solver = cp_model.CpSolver()
+    configure(solver, parameters, left())
+    if progress:
+        fill_floor = unit * (fill_best if fill_proven else fill_bound)
+        callback = _ProgressCallback(
+            lambda o, b, t: progress(unit * fill_best + o, fill_floor + (b if fill_proven else least_others), t),
+            time.perf_counter() - started,
+        )
+    status2 = solver.solve(model, callback if progress else None) if left() > 0.1 else cp_model.UNKNOWN
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        others_best, others_bound = round(solver.objective_value), solver.best_objective_bound
+    else:  # no time left, or not even the hint was taken back: the stage-1 roster stands
+        solver = first
+        others_best = sum(p.weight * (p.expr if isinstance(p.expr, int) else solver.value(p.expr)) for p in others)
+        others_bound = least_others
+    stages["quality"] = {
+        "status": "NOT_RUN" if status2 == cp_model.UNKNOWN else solver.status_name(status2),
+        "objective": others_best,
+        "bound": others_bound,
+        "gap": (others_best - others_bound) / max(1.0, abs(others_best)),
+        "seconds": round(solver.wall_time, 2) if solver is not first else 0.0,
+    }
+    objective = unit * fill_best + others_best
+    bound = unit * fill_bound + (others_bound if fill_proven else least_others)
+    optimal = fill_proven and status2 == cp_model.OPTIMAL
+    solution = _result(
+        built,
+        solver,
+        status="OPTIMAL" if optimal else "FEASIBLE",
+        objective=objective,
+        bound=min(bound, objective),
+        wall=time.perf_counter() - started,
+        parameters=parameters,
+    )
+    return dataclasses.replace(solution, stages=stages)
+
+
 def solve(
     problem: RosterProblem,
     parameters: SolveParameters = SolveParameters(),
@@ -298,4 +421,6 @@ def solve(
     """
     if parameters.strategy == "phased":
         return solve_phased(problem, parameters, weights=weights, progress=progress, hint=hint)
+    if parameters.strategy == "staged":
+        return solve_staged(problem, parameters, weights=weights, progress=progress, hint=hint)
     return solve_built(build(problem, weights), parameters, progress=progress, hint=hint)

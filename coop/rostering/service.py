@@ -244,32 +244,13 @@ def execute(engine: Engine, run_id: int, *, policy: Policy | None = None) -> str
                 built = adapter.build(session, scope, policy)
                 if built.problem.shifts:
                     parts.append((built, greedy.first_roster(built, policy)))
-        solved = []
         budget = max(1.0, time_limit - (time.monotonic() - started))
-        total = sum(len(b.problem.shifts) for b, _ in parts) or 1
-        before_objective, before_bound = 0, 0.0
-        for built, hint in parts:
-            share = max(1.0, budget * len(built.problem.shifts) / total)
 
-            def on_progress(objective: float, bound: float, _elapsed: float, base=(before_objective, before_bound)):
-                progress.update(
-                    objective=base[0] + round(objective),
-                    bound=round(base[1] + bound, 1),
-                    elapsed_s=round(time.monotonic() - started, 1),
-                )
+        def on_progress(objective: float, bound: float) -> None:
+            progress.update(objective=round(objective), bound=round(bound, 1))
+            progress["elapsed_s"] = round(time.monotonic() - started, 1)
 
-            solution = scheduling.solve(
-                built.problem,
-                scheduling.SolveParameters(time_limit_s=share, random_seed=0),
-                progress=on_progress,
-                hint=hint,
-            )
-            if solution.status not in ("OPTIMAL", "FEASIBLE"):
-                solution = _greedy_solution(built, hint, solution)
-            solved.append((built, solution))
-            before_objective += solution.objective or 0
-            before_bound += solution.best_bound or 0.0
-        result = _result(solved)
+        result = _result(solve_parts(parts, budget, on_progress=on_progress))
         status, error = "done", None
     except Exception as exc:  # noqa: BLE001  (a failed run is reported, never lost)
         log.exception("roster run %s failed", run_id)
@@ -295,6 +276,49 @@ def execute(engine: Engine, run_id: int, *, policy: Policy | None = None) -> str
         )
         session.commit()
     return status
+
+
+def solve_parts(
+    parts: list[tuple[adapter.Built, list[tuple[str, str]]]],
+    budget_s: float,
+    *,
+    on_progress=None,
+    num_workers: int | None = None,
+    explain: bool = True,
+) -> list[tuple[adapter.Built, scheduling.RosterSolution]]:
+    """Solve each profession's model in turn with its share of ``budget_s`` (by number of shifts), each from
+    its greedy first roster, with the "staged" strategy (fill first, then the rest). A part the engine finds
+    no roster for in time gets the greedy roster. ``on_progress(objective, bound)`` sees the running totals.
+    """
+    solved = []
+    started = time.monotonic()
+    total = sum(len(b.problem.shifts) for b, _ in parts) or 1
+    done_shifts = 0
+    before_objective, before_bound = 0, 0.0
+    for built, hint in parts:
+        # What earlier parts left unused goes to the later ones.
+        left = budget_s - (time.monotonic() - started)
+        share = max(1.0, left * len(built.problem.shifts) / max(1, total - done_shifts))
+
+        def report(objective: float, bound: float, _elapsed: float, base=(before_objective, before_bound)) -> None:
+            if on_progress:
+                on_progress(base[0] + objective, base[1] + bound)
+
+        solution = scheduling.solve(
+            built.problem,
+            scheduling.SolveParameters(
+                time_limit_s=share, random_seed=0, num_workers=num_workers, strategy="staged", explain=explain
+            ),
+            progress=report,
+            hint=hint,
+        )
+        if solution.status not in ("OPTIMAL", "FEASIBLE"):
+            solution = _greedy_solution(built, hint, solution)
+        solved.append((built, solution))
+        done_shifts += len(built.problem.shifts)
+        before_objective += solution.objective or 0
+        before_bound += solution.best_bound or 0.0
+    return solved
 
 
 def _roles(session: Session, run: RosterRun) -> list[str]:

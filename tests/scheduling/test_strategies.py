@@ -36,3 +36,35 @@ def test_run_automaton_accepts_exactly_the_allowed_run_lengths():
     assert not _accepts(auto, [1, 1, 0, 1, 1])  # a one-day off run inside
     assert not _accepts(auto, [1, 1, 1, 1])  # four in a row > 3
     assert _accepts(auto, [0, 0, 1, 1, 1, 0, 0])
+
+
+def test_staged_strategy_fills_first_then_reaches_the_portfolio_optimum():
+    # Three shifts on one day, two members: one place must stay empty whatever the other terms say;
+    # among the rosters that fill two, the travel term picks who goes where.
+    shifts = [shift("near", 0), shift("far", 0), shift("third", 0)]
+    ids = [s.id for s in shifts]
+    workers = [
+        member("ann", ids, travel_metres={"near": 1000, "far": 30_000, "third": 20_000}),
+        member("bob", ids, travel_metres={"near": 2000, "far": 25_000, "third": 40_000}),
+    ]
+    p = problem(shifts, workers)
+    plain = solve(p, SolveParameters(time_limit_s=5, num_workers=1))
+    staged = solve(p, SolveParameters(time_limit_s=5, num_workers=1, strategy="staged"))
+    assert staged.status == "OPTIMAL"
+    assert staged.objective == plain.objective == staged.best_bound
+    assert staged.stages["fill"] == staged.stages["fill"] | {"status": "OPTIMAL", "unfilled_cost": 1, "gap": 0.0}
+    assert staged.stages["quality"]["status"] == "OPTIMAL"
+    # 2 km + 20 km is the shortest travel of any two-place roster.
+    assert sorted((a.shift_id, a.member_id) for a in staged.assignments) == [("near", "bob"), ("third", "ann")]
+    assert validate_roster(p, [(a.shift_id, a.member_id) for a in staged.assignments]) == []
+
+
+def test_staged_strategy_reports_a_sound_bound_when_filling_is_not_proven():
+    shifts = [shift(f"s{d}", d) for d in range(7)] + [shift(f"t{d}", d, 9, 17) for d in range(7)]
+    ids = [s.id for s in shifts]
+    workers = [member(m, ids, wanted_weekly_minutes=1440) for m in ("ann", "bob", "cat")]
+    p = problem(shifts, workers)
+    staged = solve(p, SolveParameters(time_limit_s=5, num_workers=1, strategy="staged"))
+    plain = solve(p, SolveParameters(time_limit_s=5, num_workers=1))
+    assert staged.best_bound <= plain.objective <= staged.objective
+    assert staged.objective == plain.objective

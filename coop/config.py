@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE = f"sqlite:///{Path.cwd() / 'coop.db'}"
@@ -25,10 +25,20 @@ class Settings(BaseSettings):
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_from: str = "cover@demo.coop"
-    # Public base URL, used in links such as the member's calendar feed.
-    public_url: str = "http://127.0.0.1:8000"
+    # Public base URL, used in links such as the member's calendar feed; unset, the address served on.
+    public_url: str = ""
     # Run queued roster solves in a thread inside the app (the SQLite default).
     embedded_worker: bool = Field(default=True)
+
+    @model_validator(mode="after")
+    def _public_url_follows_the_address_served_on(self):
+        if not self.public_url:
+            # A wildcard listen address is not one to open in a browser: the machine itself is.
+            host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+            if ":" in host:  # an IPv6 address goes in brackets
+                host = f"[{host}]"
+            self.public_url = f"http://{host}:{self.port}"
+        return self
 
 
 @lru_cache

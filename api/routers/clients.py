@@ -19,6 +19,8 @@ from coop.clients.schemas import (
     ListEntryPublic,
 )
 from coop.enums import ClientKind, ListKind
+from coop.shifts import service as shift_service
+from coop.shifts.schemas import Patterns
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
@@ -59,6 +61,18 @@ def list_contacts(client_id: int, actor: CurrentActor, session: SessionDep):
 @router.post("/{client_id}/contacts", response_model=ContactPublic, status_code=201)
 def add_contact(client_id: int, data: ContactCreate, actor: CurrentActor, session: SessionDep):
     return client_service.add_contact(session, actor, client_id, data)
+
+
+@router.get("/{client_id}/shift-patterns", response_model=Patterns)
+def read_shift_patterns(client_id: int, actor: CurrentActor, session: SessionDep):
+    """The client's named shifts and their local times: the co-op's defaults until the client sets its own."""
+    return Patterns(patterns=shift_service.get_patterns(session, actor, client_id))
+
+
+@router.put("/{client_id}/shift-patterns", response_model=Patterns)
+def set_shift_patterns(client_id: int, data: Patterns, actor: CurrentActor, session: SessionDep):
+    """Replace the client's patterns (its contacts or a coordinator); shifts already requested keep their times."""
+    return Patterns(patterns=shift_service.set_patterns(session, actor, client_id, data.patterns))
 
 
 def _list_routes(path: str, kind: ListKind) -> None:

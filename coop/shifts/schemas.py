@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from coop.enums import Profession
 
@@ -124,6 +124,31 @@ class PatternIn(BaseModel):
     label: str = Field(min_length=1, max_length=60)
     starts: time
     ends: time
+
+    @field_validator("code")
+    @classmethod
+    def _not_custom(cls, code: str) -> str:
+        if code == "custom":  # the kind of a shift requested with its own times
+            raise ValueError("'custom' is kept for shifts with their own times: choose another code")
+        return code
+
+    @field_validator("starts", "ends")
+    @classmethod
+    def _local(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("give the local time in Wales, without an offset")
+        return value
+
+    @field_validator("ends")
+    @classmethod
+    def _at_most_16_hours(cls, ends: time, info: ValidationInfo) -> time:
+        starts = info.data.get("starts")
+        if starts is not None:
+            # An end at or before the start is the next day (a night), as in local_span().
+            minutes = ((ends.hour - starts.hour) * 60 + ends.minute - starts.minute) % (24 * 60) or 24 * 60
+            if minutes > 16 * 60:
+                raise ValueError("a shift lasts at most 16 hours (an end at or before the start is the next day)")
+        return ends
 
 
 class Patterns(BaseModel):

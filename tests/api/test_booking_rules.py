@@ -314,3 +314,53 @@ def test_a_shift_keeps_its_history_of_who_did_what_and_when(api, ward):
     assert events[1]["by"] == "Nia"
     assert api.get(f"/api/shifts/{shift_id}/history", headers=ward["other_contact"]).status_code == 403
     assert api.get(f"/api/shifts/{shift_id}/history", headers=ward["nia"]).status_code == 403
+
+
+def _booked_by_nia(api, people) -> tuple[dict, datetime, dict]:
+    """A shift starting in 24 hours, booked by Nia: her booking, its start and a timesheet body for 8 hours."""
+    shift = post_shift(api, people, starts_in_hours=24)["shifts"][0]
+    booking = api.post(f"/api/shifts/{shift['id']}/book", headers=people["nia"]).json()
+    start = datetime.fromisoformat(shift["starts_at"])
+    return booking, start, {"started_at": start.isoformat(), "ended_at": (start + timedelta(hours=8)).isoformat()}
+
+
+def _refused(response, status: int = 403) -> None:
+    assert response.status_code == status, response.text
+    assert response.json()["detail"] and response.json()["code"] == "forbidden"
+
+
+def test_a_member_cannot_see_or_fill_in_another_members_booking_or_timesheet(api, ward):
+    booking, start, body = _booked_by_nia(api, ward)
+    with travel_to(start + timedelta(hours=9)):
+        _refused(api.post(f"/api/bookings/{booking['id']}/timesheet", json=body, headers=ward["owain"]))
+        assert api.get("/api/timesheets", headers=ward["nia"]).json() == []
+        sheet = api.post(f"/api/bookings/{booking['id']}/timesheet", json=body, headers=ward["nia"])
+        assert sheet.status_code == 201
+        _refused(api.post(f"/api/bookings/{booking['id']}/timesheet", json=body, headers=ward["owain"]))
+    _refused(api.get(f"/api/bookings/{booking['id']}", headers=ward["owain"]))
+    _refused(api.get(f"/api/timesheets/{sheet.json()['id']}", headers=ward["owain"]))
+    assert api.get("/api/timesheets", headers=ward["owain"]).json() == []
+    assert api.get(f"/api/timesheets/{sheet.json()['id']}", headers=ward["nia"]).json()["worked_minutes"] == 8 * 60 - 20
+
+
+def test_only_coordinators_see_a_shifts_candidates(api, ward):
+    shift_id = post_shift(api, ward)["shifts"][0]["id"]
+    _refused(api.get(f"/api/shifts/{shift_id}/candidates", headers=ward["nia"]))
+    _refused(api.get(f"/api/shifts/{shift_id}/candidates", headers=ward["contact"]))
+    shown = api.get(f"/api/shifts/{shift_id}/candidates", headers=ward["coordinator"])
+    assert shown.status_code == 200 and {c["member_id"] for c in shown.json()["eligible"]} >= {ward["nia_id"]}
+
+
+def test_another_clients_contact_cannot_read_approve_or_query_a_timesheet(api, ward):
+    booking, start, body = _booked_by_nia(api, ward)
+    with travel_to(start + timedelta(hours=9)):
+        sheet_id = api.post(f"/api/bookings/{booking['id']}/timesheet", json=body, headers=ward["nia"]).json()["id"]
+        _refused(api.get(f"/api/timesheets/{sheet_id}", headers=ward["other_contact"]))
+        _refused(api.post(f"/api/timesheets/{sheet_id}/approve", headers=ward["other_contact"]))
+        query = {"comment": "Who is this?"}
+        _refused(api.post(f"/api/timesheets/{sheet_id}/query", json=query, headers=ward["other_contact"]))
+        assert api.get("/api/timesheets", headers=ward["other_contact"]).json() == []
+        assert api.get(f"/api/timesheets?client_id={ward['ward_id']}", headers=ward["other_contact"]).json() == []
+        assert api.get(f"/api/timesheets/{sheet_id}", headers=ward["contact"]).json()["status"] == "submitted"
+        approved = api.post(f"/api/timesheets/{sheet_id}/approve", headers=ward["contact"])
+        assert approved.status_code == 200 and approved.json()["status"] == "approved"

@@ -23,6 +23,12 @@ def get(api, who, url):
     return api.get(url, headers=who["headers"]).status_code
 
 
+def get_json(api, who, url):
+    response = api.get(url, headers=who["headers"])
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def test_each_demo_sign_in_has_its_role(demo):
     assert demo["coordinator"]["roles"] == ["coordinator"]
     assert demo["board"]["roles"] == ["board", "member"] and demo["board"]["member_id"]
@@ -57,9 +63,46 @@ def test_client_contacts_reach_their_own_organisation_only(demo_api, demo):
     assert requests["count"] > 0 and {r["client_id"] for r in requests["data"]} == {ward["client_id"]}
     sheets = demo_api.get("/api/timesheets", headers=ward["headers"]).json()
     assert {t["client_id"] for t in sheets} == {ward["client_id"]}
-    other = demo_api.get("/api/timesheets", headers=school["headers"]).json()
-    if other:
-        assert demo_api.post(f"/api/timesheets/{other[0]['id']}/approve", headers=ward["headers"]).status_code == 403
+    waiting = demo_api.get("/api/timesheets?status=submitted", headers=school["headers"]).json()
+    assert waiting, "the demo school has a timesheet waiting for approval"
+    refused = demo_api.post(f"/api/timesheets/{waiting[0]['id']}/approve", headers=ward["headers"])
+    assert refused.status_code == 403 and refused.json()["detail"]
+    assert get_json(demo_api, school, f"/api/timesheets/{waiting[0]['id']}")["status"] == "submitted"
+
+
+def test_a_member_cannot_read_another_members_record_bookings_or_timesheets(demo_api, demo):
+    carer, nurse = demo["carer"], demo["nurse"]
+    bookings = get_json(demo_api, nurse, "/api/me/shifts")
+    sheets = get_json(demo_api, nurse, "/api/timesheets")
+    assert bookings and sheets, "the demo nurse has bookings and timesheets"
+    booking, sheet = f"/api/bookings/{bookings[0]['id']}", f"/api/timesheets/{sheets[0]['id']}"
+    assert get(demo_api, nurse, booking) == get(demo_api, nurse, sheet) == 200
+    for path in ("", "/credentials", "/availability"):
+        assert get(demo_api, carer, f"/api/members/{nurse['member_id']}{path}") == 403
+    for url in (booking, sheet):
+        refused = demo_api.get(url, headers=carer["headers"])
+        assert refused.status_code == 403 and refused.json()["detail"]
+    own = get_json(demo_api, carer, "/api/timesheets")
+    assert own and {t["member_id"] for t in own} == {carer["member_id"]}
+    assert {b["member_id"] for b in get_json(demo_api, carer, "/api/me/shifts")} == {carer["member_id"]}
+
+
+def test_a_care_provider_cannot_read_another_clients_record_requests_or_timesheets(demo_api, demo):
+    care, ward = demo["care"], demo["ward"]
+    requests = get_json(demo_api, ward, "/api/shift-requests")["data"]
+    sheets = get_json(demo_api, ward, "/api/timesheets?status=submitted")
+    assert requests and sheets, "the demo ward has cover requests and a timesheet waiting"
+    request, sheet = f"/api/shift-requests/{requests[0]['id']}", f"/api/timesheets/{sheets[0]['id']}"
+    for url in (f"/api/clients/{ward['client_id']}", request, sheet):
+        refused = demo_api.get(url, headers=care["headers"])
+        assert refused.status_code == 403 and refused.json()["detail"], url
+    assert get(demo_api, care, f"/api/shift-requests?client_id={ward['client_id']}") == 403
+    queried = demo_api.post(f"{sheet}/query", json={"comment": "Not ours"}, headers=care["headers"])
+    assert queried.status_code == 403
+    assert get_json(demo_api, ward, sheet)["status"] == "submitted"
+    own = get_json(demo_api, care, "/api/shift-requests")["data"]
+    assert own and {r["client_id"] for r in own} == {care["client_id"]}
+    assert {t["client_id"] for t in get_json(demo_api, care, "/api/timesheets")} == {care["client_id"]}
 
 
 def test_the_board_reads_the_registers_but_does_not_change_them(demo_api, demo):

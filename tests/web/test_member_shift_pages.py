@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from coop.shifts import service as shift_service
 from tests.web.conftest import csrf_from, post_form, sign_in
 
 BOOK_FORM = re.compile(r'action="/member/shifts/(\d+)/book".*?name="idempotency_key" value="([^"]+)"', re.S)
+SHIFT_CARD = re.compile(r'<h3 id="shift-(\d+)">')
 
 
 def _member(client: TestClient, email: str) -> None:
@@ -185,3 +187,38 @@ def test_the_shift_pages_speak_welsh(demo_app):
         assert "Sifftiau y gallwch eu harchebu" in page.text
         assert "Archebu&#39;r sifft hon" in page.text or "Archebu'r sifft hon" in page.text
         assert "Fy sifftiau" in client.get("/member/my-shifts").text
+
+
+def test_the_open_shifts_filters_narrow_the_list_by_date_client_and_kind(demo_app):
+    nurse = _actor(demo_app, "nurse@demo.coop")
+    with Session(demo_app.state.engine, expire_on_commit=False) as db:
+        offered = shift_service.open_shifts_for_member(db, nurse, limit=10_000)
+    with TestClient(demo_app) as client:
+        _member(client, "nurse@demo.coop")
+
+        def shown(**filters) -> set[int]:
+            page = client.get("/member/shifts", params=filters)
+            assert page.status_code == 200
+            return {int(shift_id) for shift_id in SHIFT_CARD.findall(page.text)}
+
+        assert shown() == {s.id for s in offered}
+        for field, value_of in (
+            ("on", lambda s: s.local_date.isoformat()),
+            ("client", lambda s: str(s.client_id)),
+            ("kind", lambda s: s.kind),
+        ):
+            # The busiest day, client and kind: some of the shifts, not all of them.
+            value = Counter(value_of(s) for s in offered).most_common(1)[0][0]
+            expected = {s.id for s in offered if value_of(s) == value}
+            assert 1 < len(expected) < len(offered), field
+            assert shown(**{field: value}) == expected, field
+        day = offered[0].local_date.isoformat()
+        narrowest = shown(on=day, kind=offered[0].kind, client=str(offered[0].client_id))
+        assert narrowest == {
+            s.id
+            for s in offered
+            if (s.local_date, s.kind, s.client_id) == (offered[0].local_date, offered[0].kind, offered[0].client_id)
+        }
+        empty = client.get("/member/shifts", params={"kind": "no_such_kind"})
+        assert not SHIFT_CARD.findall(empty.text)
+        assert "No open shifts match these filters." in empty.text

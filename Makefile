@@ -20,7 +20,11 @@ run: $(STAMP)
 	$(BIN)/coop demo
 	$(BIN)/coop serve
 
+# axe-core for the browser tests' accessibility checks, as .ci/run installs it (they skip without it).
 test: $(STAMP)
+	@if command -v npm >/dev/null 2>&1 && [ -f tests/browser/package.json ] && [ ! -d tests/browser/node_modules/axe-core ]; then \
+		npm install --silent --no-audit --no-fund --prefix tests/browser || echo "npm install failed: the accessibility checks will skip"; \
+	fi
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest

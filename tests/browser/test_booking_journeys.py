@@ -4,6 +4,7 @@ sees who is coming; a ward approves a timesheet; the school's journey again in W
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -12,6 +13,8 @@ from sqlmodel import Session, select
 from coop.auth import service as auth_service
 from coop.auth.models import User
 from coop.bookings import service as booking_service
+from coop.bookings.models import Timesheet
+from coop.clock import LONDON, travel_to
 from coop.db import make_engine
 from coop.shifts import service as shift_service
 from tests.browser.conftest import SCREENSHOTS, axe_violations, describe, sign_in
@@ -55,6 +58,19 @@ def _english(page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
+def _booking_of(live_server, email: str, shift_id: int):
+    def work(session: Session):
+        return next(b for b in booking_service.my_bookings(session, _actor(session, email)) if b.shift_id == shift_id)
+
+    return _with_session(live_server, work)
+
+
+def _timesheet_of(live_server, booking_id: int) -> Timesheet | None:
+    return _with_session(
+        live_server, lambda session: session.exec(select(Timesheet).where(Timesheet.booking_id == booking_id)).first()
+    )
+
+
 def test_a_member_books_a_shift_and_later_sends_a_timesheet(phone, journey, live_server):
     phone.goto("/sign-in")
     sign_in(phone, "teacher@demo.coop")
@@ -66,6 +82,7 @@ def test_a_member_books_a_shift_and_later_sends_a_timesheet(phone, journey, live
     first = phone.locator("main ul.cards > li").first
     expect(first.get_by_text("Why you are offered it")).to_be_visible()
     client_name = first.locator("h3").inner_text()
+    shift_id = int(first.locator("h3").get_attribute("id").removeprefix("shift-"))
     journey.shot("open-shifts")
 
     first.get_by_role("button", name="Book this shift").click()
@@ -75,16 +92,30 @@ def test_a_member_books_a_shift_and_later_sends_a_timesheet(phone, journey, live
     assert phone.get_by_role("link", name="Add to my calendar").get_attribute("href").startswith("webcal://")
     journey.shot("booked")
 
-    phone.get_by_role("link", name="Fill in the timesheet").first.click()
-    expect(phone.locator("h1")).to_have_text("Timesheet")
-    phone.fill("#started_time", "08:25")
-    phone.fill("#ended_time", "15:40")
-    phone.fill("#break_minutes", "30")
-    journey.shot("timesheet-form")
-    phone.get_by_role("button", name="Send the timesheet").click()
-    expect(phone).to_have_url(f"{live_server.url}/member/my-shifts")
-    expect(phone.get_by_role("status")).to_contain_text("Your timesheet is sent to")
-    journey.shot("timesheet-sent")
+    # The shift just booked is worked: the live server runs in this process, so pinning the co-op's clock
+    # (coop.clock.travel_to) past the shift's end moves the server's "now" too.
+    booking = _booking_of(live_server, "teacher@demo.coop", shift_id)
+    with travel_to(booking.ends_at + timedelta(hours=1)):
+        phone.reload()
+        worked = phone.locator("main ul.cards > li").filter(has=phone.locator(f"#worked-{booking.id}"))
+        expect(worked).to_contain_text("No timesheet yet")
+        worked.get_by_role("link", name="Fill in the timesheet").click()
+        expect(phone).to_have_url(f"{live_server.url}/member/my-shifts/{booking.id}/timesheet")
+        expect(phone.locator("h1")).to_have_text("Timesheet")
+        expect(phone.locator("main .lead")).to_contain_text(client_name)
+        start, end = (at.astimezone(LONDON).strftime("%H:%M") for at in (booking.starts_at, booking.ends_at))
+        expect(phone.locator("#started_time")).to_have_value(start)
+        expect(phone.locator("#ended_time")).to_have_value(end)
+        phone.fill("#break_minutes", "30")
+        journey.shot("timesheet-form")
+        phone.get_by_role("button", name="Send the timesheet").click()
+        expect(phone).to_have_url(f"{live_server.url}/member/my-shifts")
+        expect(phone.get_by_role("status")).to_contain_text(f"Your timesheet is sent to {client_name}")
+        expect(worked).to_contain_text("Waiting for approval")
+        journey.shot("timesheet-sent")
+    sheet = _timesheet_of(live_server, booking.id)
+    assert sheet is not None and sheet.status == "submitted" and sheet.break_minutes == 30
+    assert (sheet.started_at, sheet.ended_at) == (booking.starts_at, booking.ends_at)
 
 
 def _request_cover_for_tomorrow(phone, journey, button: str) -> int:

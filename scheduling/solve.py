@@ -294,6 +294,38 @@ def _split_fill(penalties: list[Penalty]) -> tuple[cp_model.LinearExpr, int, lis
     return expr, unit, [p for p in penalties if p.term != "fill"]
 
 
+LARGE_MODEL_VARIABLES = 20_000
+"""Above this many variables CP-SAT's full presolve (probing, symmetry, several rounds) takes most of a
+roster run's time before the search starts; the staged strategy then presolves lightly."""
+
+
+def _light_presolve_if_large(solver: cp_model.CpSolver, model: cp_model.CpModel) -> None:
+    if len(model.proto.variables) > LARGE_MODEL_VARIABLES:
+        p = solver.parameters
+        p.max_presolve_iterations, p.cp_model_probing_level, p.symmetry_level = 1, 0, 0
+
+
+def _complete_hint(rm: RosterModel, parameters: SolveParameters, time_limit_s: float) -> bool:
+    """Turn a hint of decisions into a hint of every variable (the day and night literals, the shortfalls,
+    the continuity pairs follow from the decisions): CP-SAT takes a complete, feasible hint as its first
+    solution at once, but only guides its search with a partial one. False when the hint is infeasible."""
+    solver = cp_model.CpSolver()
+    configure(solver, parameters, time_limit_s)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.log_search_progress = False
+    status = solver.solve(rm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    _set_hint(rm.model, solver.response_proto.solution)
+    return True
+
+
+def _set_hint(model: cp_model.CpModel, values) -> None:
+    model.clear_hints()
+    model.proto.solution_hint.vars.extend(range(len(values)))
+    model.proto.solution_hint.values.extend(values)
+
+
 def solve_staged(
     problem: RosterProblem,
     parameters: SolveParameters,
@@ -321,18 +353,21 @@ def solve_staged(
     built = build(problem, weights, redundant=False)
     model = built.rm.model
     fill_time = parameters.fill_fraction * left()
+    fill_deadline = time.perf_counter() + fill_time
     fill_expr, unit, others = _split_fill(built.penalties)
+    nobody = sum(p.weight // unit * p.expr for p in built.penalties if p.term == "fill" and isinstance(p.expr, int))
     others_expr = cp_model.LinearExpr.weighted_sum([p.expr for p in others], [p.weight for p in others])
     least_others = sum(min(0, p.weight) * p.upper for p in others if not isinstance(p.expr, int)) + sum(
         p.weight * p.expr for p in others if isinstance(p.expr, int)
     )
-    if hint is not None:
-        _hint_pairs(built.rm, hint)
-
     model.clear_objective()
     model.minimize(fill_expr)
+    if hint is not None:
+        _hint_pairs(built.rm, hint)
+        _complete_hint(built.rm, parameters, 0.25 * fill_time)
     solver = cp_model.CpSolver()
-    configure(solver, parameters, fill_time)
+    configure(solver, parameters, fill_deadline - time.perf_counter())
+    _light_presolve_if_large(solver, model)
     if progress:
         callback = _ProgressCallback(
             lambda o, b, t: progress(unit * o + least_others, unit * b + least_others, t),
@@ -341,7 +376,8 @@ def solve_staged(
     status = solver.solve(model, callback if progress else None)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
-    fill_best, fill_bound = round(solver.objective_value), solver.best_objective_bound
+    # Shifts nobody may take are a floor no roster goes below, whatever bound the LP reached in the time.
+    fill_best, fill_bound = round(solver.objective_value), max(solver.best_objective_bound, nobody)
     fill_proven = status == cp_model.OPTIMAL
     stages = {
         "fill": {
@@ -357,13 +393,11 @@ def solve_staged(
     model.add(fill_expr <= fill_best)
     model.clear_objective()
     model.minimize(others_expr)
-    model.clear_hints()
-    values = solver.response_proto.solution
-    model.proto.solution_hint.vars.extend(range(len(values)))
-    model.proto.solution_hint.values.extend(values)
+    _set_hint(model, solver.response_proto.solution)
     first = solver
     solver = cp_model.CpSolver()
     configure(solver, parameters, left())
+    _light_presolve_if_large(solver, model)
     if progress:
         fill_floor = unit * (fill_best if fill_proven else fill_bound)
         callback = _ProgressCallback(

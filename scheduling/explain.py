@@ -44,17 +44,26 @@ def ineligibility_reasons(rm: RosterModel, shift_id: str, skip: set[str]) -> lis
     ]
 
 
-def blocking_rules(rm: RosterModel, chosen: list[tuple[str, str]], shift_id: str, member_id: str) -> list[str]:
-    """Hard rules the member would break by also taking ``shift_id``."""
-    before = {v.code for v in validate_roster(rm.problem, chosen, members=[member_id]) if v.member_id}
+def blocking_rules(
+    rm: RosterModel, chosen: list[tuple[str, str]], shift_id: str, member_id: str, before: set[str] | None = None
+) -> list[str]:
+    """Hard rules the member would break by also taking ``shift_id``.
+
+    A member's own rules read only that member's shifts, so ``chosen`` may be just theirs; ``before``, the
+    codes their roster already breaks (none, for the engine's), may be given to spare recomputing it."""
+    if before is None:
+        before = {v.code for v in validate_roster(rm.problem, chosen, members=[member_id]) if v.member_id}
     after = validate_roster(rm.problem, [*chosen, (shift_id, member_id)], members=[member_id])
     return sorted({v.code for v in after if v.member_id == member_id and v.code not in before})
 
 
 def explain_unfilled(rm: RosterModel, chosen: list[tuple[str, str]]) -> list[Unfilled]:
     on_shift: dict[str, set[str]] = defaultdict(set)
+    theirs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for sid, wid in chosen:
         on_shift[sid].add(wid)
+        theirs[wid].append((sid, wid))
+    before: dict[str, set[str]] = {}
     out = []
     for shift in rm.problem.shifts:
         missing = shift.demand - len(on_shift[shift.id])
@@ -65,7 +74,10 @@ def explain_unfilled(rm: RosterModel, chosen: list[tuple[str, str]]) -> list[Unf
         if free:
             why = []
             for wid in free:
-                rules = blocking_rules(rm, chosen, shift.id, wid)
+                if wid not in before:
+                    found = validate_roster(rm.problem, theirs[wid], members=[wid])
+                    before[wid] = {v.code for v in found if v.member_id}
+                rules = blocking_rules(rm, theirs[wid], shift.id, wid, before[wid])
                 why.append(f"{wid}: {', '.join(rules) if rules else 'needed by the objective elsewhere'}")
             reasons.append(
                 Reason(

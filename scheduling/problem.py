@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 MINUTES_PER_DAY = 1440
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -202,4 +203,13 @@ class RosterProblem:
     night_succession_gap_minutes: int | None = 24 * 60
 
     def shift_by_id(self) -> dict[str, Shift]:
+        return dict(self.shifts_by_id)
+
+    @cached_property
+    def shifts_by_id(self) -> Mapping[str, Shift]:
+        """The shifts by id, built once (the checker and explanations look shifts up many times)."""
         return {s.id: s for s in self.shifts}
+
+    @cached_property
+    def workers_by_id(self) -> Mapping[str, Worker]:
+        return {w.id: w for w in self.workers}

@@ -78,7 +78,7 @@ def validate_roster(
 
     ``members`` limits the per-member checks to those members (the demand check always runs).
     """
-    shifts = {s.id: s for s in problem.shifts}
+    shifts = problem.shifts_by_id
     start_date = problem.horizon.start_date
     n_days = problem.horizon.num_days
     out: list[Violation] = []
@@ -96,10 +96,18 @@ def validate_roster(
     for sid, mid in set(pairs):
         if sid in shifts:
             held_by[mid].append(sid)
-    wanted = None if members is None else set(members)
-    for worker in problem.workers:
-        if wanted is not None and worker.id not in wanted:
-            continue
+    if members is None:
+        workers = problem.workers
+    else:
+        wanted = set(members)
+        workers = (
+            [w for w in problem.workers if w.id in wanted]
+            if len(wanted) > 8
+            else sorted(
+                (problem.workers_by_id[m] for m in wanted if m in problem.workers_by_id), key=problem.workers.index
+            )
+        )
+    for worker in workers:
         mine = held_by.get(worker.id, [])
         for sid in mine:
             if sid not in worker.eligible_shift_ids:

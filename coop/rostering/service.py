@@ -296,9 +296,13 @@ def solve_parts(
     done_shifts = 0
     before_objective, before_bound = 0, 0.0
     for built, hint in parts:
-        # What earlier parts left unused goes to the later ones.
+        # Each part gets at least its share of the budget, and what earlier parts left unused.
         left = budget_s - (time.monotonic() - started)
-        share = max(1.0, left * len(built.problem.shifts) / max(1, total - done_shifts))
+        share = max(
+            1.0,
+            budget_s * len(built.problem.shifts) / total,
+            left * len(built.problem.shifts) / max(1, total - done_shifts),
+        )
 
         def report(objective: float, bound: float, _elapsed: float, base=(before_objective, before_bound)) -> None:
             if on_progress:

@@ -47,6 +47,7 @@ class RosterRunPublic(BaseModel):
     unfilled: list[dict[str, Any]] = []
     fairness: dict[str, Any] = {}
     continuity: dict[str, Any] = {}
+    stages: dict[str, Any] = {}
     error: str | None = None
     applied_at: datetime | None = None
     apply_result: dict[str, Any] = {}

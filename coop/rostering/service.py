@@ -7,6 +7,7 @@ writes its best score so far; a run whose worker died (no heartbeat) is queued a
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from datetime import timedelta
@@ -94,6 +95,7 @@ def public(session: Session, run: RosterRun, *, detail: bool = True) -> RosterRu
         gap=result.get("gap"),
         fairness=result.get("fairness", {}),
         continuity=result.get("continuity", {}),
+        stages=result.get("stages", {}),
         error=run.error,
         applied_at=run.applied_at,
         apply_result=run.apply_result or {},
@@ -413,7 +415,28 @@ def _result(solved: list[tuple[adapter.Built, scheduling.RosterSolution]]) -> di
             "pairs_total": sum(s.continuity_pairs_total for _b, s in solved),
         },
         "cost_by_term": cost,
+        "stages": _stages(solved),
     }
+
+
+def _stages(solved: list[tuple[adapter.Built, scheduling.RosterSolution]]) -> dict:
+    """The staged solve's figures summed over professions: unfilled places (priority-weighted) against the
+    fewest any roster could leave, and the other goals against their bound with that fill kept."""
+    fill = [s.stages["fill"] for _b, s in solved if "fill" in s.stages]
+    quality = [s.stages["quality"] for _b, s in solved if "quality" in s.stages]
+    if not solved or len(fill) < len(solved):
+        return {}
+    out = {
+        "fill": {
+            "unfilled_cost": sum(f["unfilled_cost"] for f in fill),
+            "bound": sum(math.ceil(f["bound"] - 1e-6) for f in fill),
+            "proven": all(f["status"] == "OPTIMAL" for f in fill),
+        }
+    }
+    if len(quality) == len(solved):
+        objective, bound = sum(q["objective"] for q in quality), sum(q["bound"] for q in quality)
+        out["quality"] = {"objective": objective, "bound": bound, "gap": (objective - bound) / max(1.0, abs(objective))}
+    return out
 
 
 # Applying ---------------------------------------------------------------------------------------

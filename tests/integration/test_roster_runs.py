@@ -77,6 +77,9 @@ def test_a_roster_fills_what_it_can_explains_the_rest_and_is_applied(api, app, c
         {k: r[k] for k in ("code", "count")} for r in unfilled[needs_neonatal]["reasons"]
     ]
     assert run["objective"] is not None and run["bound"] is not None and run["progress"]["elapsed_s"] >= 0
+    # Filled first: one place (the neonatal shift) is proven to be the fewest any roster can leave.
+    assert run["stages"]["fill"] == {"unfilled_cost": 1, "bound": 1, "proven": True}
+    assert run["stages"]["quality"]["gap"] == 0.0
 
     applied = api.post(f"/api/roster-runs/{run['id']}/apply", headers=coop["coordinator"])
     assert applied.status_code == 200 and applied.json() == {"booked": 3, "skipped": []}

@@ -32,7 +32,8 @@ def incumbent_from(solver: cp_model.CpSolver) -> Incumbent:
     return Incumbent(list(solver.response_proto.solution), round(solver.objective_value), solver)
 
 
-def _hint(model: cp_model.CpModel, values: list[int]) -> None:
+def hint_every_variable(model: cp_model.CpModel, values) -> None:
+    """Hint every variable of ``model`` with ``values`` (a full solution, in variable order)."""
     model.clear_hints()
     hint = model.proto.solution_hint
     hint.vars.extend(range(len(values)))
@@ -80,7 +81,7 @@ def large_neighbourhood_search(
                 domain = proto.variables[idx].domain
                 saved[idx] = (domain[0], domain[1])
                 domain[0] = domain[1] = incumbent.values[idx]
-        _hint(rm.model, incumbent.values)
+        hint_every_variable(rm.model, incumbent.values)
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.num_workers = num_workers
@@ -111,5 +112,5 @@ def large_neighbourhood_search(
                 size = min(len(workers), size + 2)
             else:
                 size = max(2, size - 1)
-    _hint(rm.model, incumbent.values)
+    hint_every_variable(rm.model, incumbent.values)
     return incumbent

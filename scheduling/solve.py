@@ -25,7 +25,7 @@ from scheduling.explain import explain
 from scheduling.model import RosterModel
 from scheduling.objective import DEFAULT_WEIGHTS, Penalty, Weights, build_objective, exact_cover_cost
 from scheduling.problem import RosterProblem
-from scheduling.search import Incumbent, incumbent_from, large_neighbourhood_search
+from scheduling.search import Incumbent, hint_every_variable, incumbent_from, large_neighbourhood_search
 from scheduling.solution import RosterSolution
 
 Progress = Callable[[float, float, float], None]
@@ -316,14 +316,8 @@ def _complete_hint(rm: RosterModel, parameters: SolveParameters, time_limit_s: f
     status = solver.solve(rm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
-    _set_hint(rm.model, solver.response_proto.solution)
+    hint_every_variable(rm.model, solver.response_proto.solution)
     return True
-
-
-def _set_hint(model: cp_model.CpModel, values) -> None:
-    model.clear_hints()
-    model.proto.solution_hint.vars.extend(range(len(values)))
-    model.proto.solution_hint.values.extend(values)
 
 
 def solve_staged(
@@ -393,7 +387,7 @@ def solve_staged(
     model.add(fill_expr <= fill_best)
     model.clear_objective()
     model.minimize(others_expr)
-    _set_hint(model, solver.response_proto.solution)
+    hint_every_variable(model, solver.response_proto.solution)
     first = solver
     solver = cp_model.CpSolver()
     configure(solver, parameters, left())

@@ -25,6 +25,7 @@ from scheduling.explain import explain
 from scheduling.model import RosterModel
 from scheduling.objective import DEFAULT_WEIGHTS, Penalty, Weights, build_objective, exact_cover_cost
 from scheduling.problem import RosterProblem
+from scheduling.refill import refill
 from scheduling.search import Incumbent, hint_every_variable, incumbent_from, large_neighbourhood_search
 from scheduling.solution import RosterSolution
 
@@ -52,7 +53,9 @@ class SolveParameters:
             best roster, to raise the bound and perhaps prove optimality; or "staged" (a co-op's week):
             fill as many places as possible first (``fill_fraction`` of the time, less when proven),
             then everything else with that fill kept (see :func:`solve_staged`).
-        fill_fraction: the share of the time the "staged" strategy gives to filling.
+        fill_fraction: the share of the time the "staged" strategy gives to filling (the rest is stage 2).
+        refill_fraction: the share of it spent first on :func:`scheduling.refill.refill`, the local
+            fill search, on rosters of more than ``REFILL_ABOVE_PAIRS`` eligible pairs.
     """
 
     time_limit_s: float = 30.0
@@ -64,7 +67,8 @@ class SolveParameters:
     strategy: str = "portfolio"
     first_fraction: float = 0.45
     lns_fraction: float = 0.25
-    fill_fraction: float = 0.5
+    fill_fraction: float = 0.6
+    refill_fraction: float = 0.3
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -294,6 +298,9 @@ def _split_fill(penalties: list[Penalty]) -> tuple[cp_model.LinearExpr, int, lis
     return expr, unit, [p for p in penalties if p.term != "fill"]
 
 
+REFILL_ABOVE_PAIRS = 2_000
+"""Below this many eligible (member, shift) pairs CP-SAT fills the whole roster quickly on its own."""
+
 LARGE_MODEL_VARIABLES = 20_000
 """Above this many variables CP-SAT's full presolve (probing, symmetry, several rounds) takes most of a
 roster run's time before the search starts; the staged strategy then presolves lightly."""
@@ -305,19 +312,21 @@ def _light_presolve_if_large(solver: cp_model.CpSolver, model: cp_model.CpModel)
         p.max_presolve_iterations, p.cp_model_probing_level, p.symmetry_level = 1, 0, 0
 
 
-def _complete_hint(rm: RosterModel, parameters: SolveParameters, time_limit_s: float) -> bool:
+def _complete_hint(rm: RosterModel, parameters: SolveParameters, time_limit_s: float) -> cp_model.CpSolver | None:
     """Turn a hint of decisions into a hint of every variable (the day and night literals, the shortfalls,
     the continuity pairs follow from the decisions): CP-SAT takes a complete, feasible hint as its first
-    solution at once, but only guides its search with a partial one. False when the hint is infeasible."""
+    solution at once, but only guides its search with a partial one. Returns the solver holding the
+    hinted roster's every value, or None when the hint is infeasible or time ran out."""
     solver = cp_model.CpSolver()
     configure(solver, parameters, time_limit_s)
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.log_search_progress = False
+    _light_presolve_if_large(solver, rm.model)
     status = solver.solve(rm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
+        return None
     hint_every_variable(rm.model, solver.response_proto.solution)
-    return True
+    return solver
 
 
 def solve_staged(
@@ -340,14 +349,24 @@ def solve_staged(
     """
     started = time.perf_counter()
     deadline = started + parameters.time_limit_s
+    fill_deadline = started + parameters.fill_fraction * parameters.time_limit_s
 
     def left() -> float:
         return deadline - time.perf_counter()
 
+    roster = None if hint is None else set(hint)
+    refill_s = 0.0
+    if parameters.refill_fraction and sum(len(w.eligible_shift_ids) for w in problem.workers) > REFILL_ABOVE_PAIRS:
+        # A large week: fill locally first (scheduling.refill), before CP-SAT even has the model built.
+        roster = refill(
+            problem,
+            roster or set(),
+            deadline=started + parameters.refill_fraction * parameters.time_limit_s,
+            seed=parameters.random_seed,
+        )
+        refill_s = time.perf_counter() - started
     built = build(problem, weights, redundant=False)
     model = built.rm.model
-    fill_time = parameters.fill_fraction * left()
-    fill_deadline = time.perf_counter() + fill_time
     fill_expr, unit, others = _split_fill(built.penalties)
     nobody = sum(p.weight // unit * p.expr for p in built.penalties if p.term == "fill" and isinstance(p.expr, int))
     others_expr = cp_model.LinearExpr.weighted_sum([p.expr for p in others], [p.weight for p in others])
@@ -356,9 +375,12 @@ def solve_staged(
     )
     model.clear_objective()
     model.minimize(fill_expr)
-    if hint is not None:
-        _hint_pairs(built.rm, hint)
-        _complete_hint(built.rm, parameters, 0.25 * fill_time)
+    given = None
+    if roster is not None:
+        _hint_pairs(built.rm, roster)
+        given = _complete_hint(built.rm, parameters, max(1.0, 0.25 * (fill_deadline - time.perf_counter())))
+        if given is not None and progress:
+            progress(unit * given.objective_value + least_others, unit * nobody + least_others, given.wall_time)
     solver = cp_model.CpSolver()
     configure(solver, parameters, fill_deadline - time.perf_counter())
     _light_presolve_if_large(solver, model)
@@ -367,19 +389,28 @@ def solve_staged(
             lambda o, b, t: progress(unit * o + least_others, unit * b + least_others, t),
             time.perf_counter() - started,
         )
-    status = solver.solve(model, callback if progress else None)
+    status = (
+        solver.solve(model, callback if progress else None)
+        if fill_deadline - time.perf_counter() > 0.1
+        else cp_model.UNKNOWN
+    )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
+        if given is None:
+            return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
+        solver, status = given, cp_model.FEASIBLE  # CP-SAT had no time to better it: the given roster stands
+    # The given roster's own solve fixed every decision, so its bound says nothing of other rosters.
+    searched_bound = solver.best_objective_bound if solver is not given else nobody
     # Shifts nobody may take are a floor no roster goes below, whatever bound the LP reached in the time.
-    fill_best, fill_bound = round(solver.objective_value), max(solver.best_objective_bound, nobody)
-    fill_proven = status == cp_model.OPTIMAL
+    fill_best, fill_bound = round(solver.objective_value), max(searched_bound, nobody)
+    fill_proven = fill_bound >= fill_best
     stages = {
         "fill": {
-            "status": solver.status_name(status),
+            "status": "OPTIMAL" if fill_proven else "FEASIBLE",
             "unfilled_cost": fill_best,
             "bound": fill_bound,
             "gap": 0.0 if fill_proven else (fill_best - fill_bound) / max(1.0, abs(fill_best)),
             "seconds": round(solver.wall_time, 2),
+            "refill_s": round(refill_s, 2),
         }
     }
 

@@ -1,0 +1,199 @@
+"""Fill more places by re-rostering small pieces of a roster: a neighbourhood search on sub-problems.
+
+A co-op's week is too large for CP-SAT to improve quickly as a whole, but filling is local: an empty
+shift can be filled when one of the members who could take it gives up a shift of theirs that a
+colleague can take instead. Each move picks an unfilled shift, the members who could take it and the
+members who could take *their* shifts nearby, and re-rosters just those members over a few days, with
+everything else they hold as fixed shifts: a small :class:`RosterProblem` of the same engine, with every
+hard rule (weekly hours and days in a row count the fixed shifts), solved for fill alone. A move is kept
+only when it fills more (priority-weighted), so the roster never gets worse and stays within the rules.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from scheduling.candidates import find_candidates
+from scheduling.constraints import HARD
+from scheduling.model import RosterModel
+from scheduling.objective import Weights, build_objective
+from scheduling.problem import FixedShift, RosterProblem, Shift
+
+FILL_ONLY = Weights(
+    fill=1,
+    continuity_run=0,
+    worked_here_before=0,
+    preferred_by_client=0,
+    fairness_max_shortfall=0,
+    fairness_total_shortfall=0,
+    member_preference=0,
+    travel_per_km=0,
+    shift_request=0,
+)
+"""Weights for the fill stage: unfilled places, times their priority, and nothing else."""
+
+MAX_MEMBERS_PER_MOVE = 64
+"""The widest neighbourhood: beyond it a move is too slow to solve in its second."""
+
+Roster = set[tuple[str, str]]
+"""(shift id, member id) pairs."""
+
+
+def unfilled_cost(problem: RosterProblem, roster: Roster) -> int:
+    """Places left empty, each times its shift's priority (the fill stage's objective)."""
+    held: dict[str, int] = defaultdict(int)
+    for sid, _ in roster:
+        held[sid] += 1
+    return sum(s.priority * max(0, s.demand - held[s.id]) for s in problem.shifts)
+
+
+def as_fixed(shift: Shift) -> FixedShift:
+    return FixedShift(
+        id=shift.id,
+        day=shift.day,
+        start=shift.start,
+        end=shift.end,
+        kind=shift.kind,
+        is_night=shift.is_night,
+        client_id=shift.client_id,
+        continuity_group=shift.continuity_group,
+    )
+
+
+def sub_problem(problem: RosterProblem, roster: Roster, members: set[str], days: range) -> RosterProblem:
+    """``members`` re-rostered over ``days``: their shifts elsewhere become fixed, the shifts of the window
+    are those still open or held by them, each needing what the other members don't already give it."""
+    shifts = problem.shifts_by_id
+    held_by_others: dict[str, int] = defaultdict(int)
+    theirs: dict[str, list[str]] = defaultdict(list)
+    for sid, wid in roster:
+        if wid in members:
+            theirs[wid].append(sid)
+        else:
+            held_by_others[sid] += 1
+    window = {}
+    for shift in problem.shifts:
+        if shift.day in days and held_by_others[shift.id] < shift.demand:
+            left = shift.demand - held_by_others[shift.id]
+            window[shift.id] = replace(shift, demand=left, max_assigned=min(shift.cap - held_by_others[shift.id], left))
+    workers = []
+    for worker in problem.workers:
+        if worker.id not in members:
+            continue
+        outside = tuple(as_fixed(shifts[sid]) for sid in theirs[worker.id] if sid not in window)
+        workers.append(
+            replace(
+                worker,
+                eligible_shift_ids=frozenset(sid for sid in worker.eligible_shift_ids if sid in window),
+                fixed_shifts=worker.fixed_shifts + outside,
+            )
+        )
+    wanted = {sid for w in workers for sid in w.eligible_shift_ids}
+    return replace(problem, shifts=tuple(s for s in window.values() if s.id in wanted), workers=tuple(workers))
+
+
+def _solve_fill(sub: RosterProblem, current: Roster, time_limit_s: float, seed: int) -> tuple[Roster, bool] | None:
+    """The sub-problem's best fill from ``current`` (its pairs), and whether it is proven; None if no answer."""
+    rm = RosterModel.build(sub)
+    for add_rule in HARD:  # the engine's own rules: a sub-problem is a roster like any other
+        add_rule(rm)
+    build_objective(rm, FILL_ONLY)
+    for key, var in rm.x.items():
+        rm.model.add_hint(var, (key[1], key[0]) in current)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.05, time_limit_s)
+    p.num_workers = 1
+    p.random_seed = seed
+    status = solver.solve(rm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {(sid, wid) for (wid, sid), var in rm.x.items() if solver.boolean_value(var)}, status == cp_model.OPTIMAL
+
+
+def refill(
+    problem: RosterProblem,
+    roster: Roster,
+    *,
+    deadline: float,
+    seed: int = 0,
+    members_per_move: int = 16,
+    span_days: int = 3,
+) -> Roster:
+    """Improve ``roster`` (feasible) until ``deadline`` (a ``time.perf_counter()`` value) or until every
+    place that any member could take is filled; returns the best roster found."""
+    rng = random.Random(seed)
+    candidates = find_candidates(problem)
+    shifts = problem.shifts_by_id
+    roster = set(roster)
+    held: dict[str, set[str]] = defaultdict(set)
+    mine: dict[str, set[str]] = defaultdict(set)
+    for sid, wid in roster:
+        held[sid].add(wid)
+        mine[wid].add(sid)
+    tabu: dict[str, int] = {}
+    move = 0
+    while time.perf_counter() < deadline - 0.05:
+        move += 1
+        open_ = [s for s in problem.shifts if len(held[s.id]) < s.demand and candidates.workers_of[s.id]]
+        if not open_:
+            break  # every place anyone could take is filled
+        fresh = [s for s in open_ if tabu.get(s.id, 0) <= move]
+        if not fresh:  # every empty place was looked at in vain: look again, wider, unless already widest
+            if members_per_move >= min(MAX_MEMBERS_PER_MOVE, len(problem.workers)):
+                break
+            tabu.clear()
+            members_per_move = min(2 * members_per_move, MAX_MEMBERS_PER_MOVE)
+            fresh = open_
+        target = rng.choice(fresh)
+        span = span_days if move % 4 else 7  # now and then the whole week, for weekly-hours swaps
+        first = max(0, target.day - span // 2)
+        days = range(first, min(problem.horizon.num_days, first + span))
+        members = _neighbours(rng, candidates, shifts, held, mine, target, days, members_per_move)
+        sub = sub_problem(problem, roster, members, days)
+        sub_ids = {s.id for s in sub.shifts}
+        current = {(sid, wid) for sid, wid in roster if wid in members and sid in sub_ids}
+        before = unfilled_cost(sub, current)
+        found = _solve_fill(sub, current, min(1.0, deadline - time.perf_counter()), rng.randrange(1 << 30))
+        if found is None:
+            continue
+        better, proven = found
+        if unfilled_cost(sub, better) < before:
+            for sid, wid in current:
+                roster.discard((sid, wid))
+                held[sid].discard(wid)
+                mine[wid].discard(sid)
+            for sid, wid in better:
+                roster.add((sid, wid))
+                held[sid].add(wid)
+                mine[wid].add(sid)
+        elif proven:
+            tabu[target.id] = move + 25  # nothing to gain around it for now: look elsewhere a while
+    return roster
+
+
+def _neighbours(rng, candidates, shifts, held, mine, target: Shift, days: range, limit: int) -> set[str]:
+    """The members who could take ``target``, then those who could take their shifts in the window."""
+    first = list(candidates.workers_of[target.id])
+    rng.shuffle(first)
+    chosen = set(first[: max(2, limit // 2)])
+    second = []
+    for wid in chosen:
+        for sid in mine[wid]:
+            if shifts[sid].day in days:
+                second.extend(w for w in candidates.workers_of[sid] if w not in chosen)
+    rng.shuffle(second)
+    for wid in second:
+        if len(chosen) >= limit:
+            break
+        chosen.add(wid)
+    for wid in first:
+        if len(chosen) >= limit:
+            break
+        chosen.add(wid)
+    return chosen

@@ -1,0 +1,54 @@
+"""The local fill search (scheduling.refill): re-rostering a few members over a few days fills more,
+never breaks a rule, and never leaves a roster worse."""
+
+from __future__ import annotations
+
+import time
+
+from scheduling import SolveParameters, solve, validate_roster
+from scheduling.refill import FILL_ONLY, refill, sub_problem, unfilled_cost
+from tests.scheduling.builders import member, night, problem, shift
+
+
+def test_a_member_gives_up_a_shift_a_colleague_can_take_so_an_empty_one_is_filled():
+    # Only ann can take "ward"; the greedy roster put her on "school", which bob could take too.
+    shifts = [shift("school", 0), shift("ward", 0, 9, 17)]
+    p = problem(shifts, [member("ann", {"school", "ward"}), member("bob", {"school"})])
+    assert unfilled_cost(p, {("school", "ann")}) == 1
+
+    better = refill(p, {("school", "ann")}, deadline=time.perf_counter() + 5, seed=1)
+
+    assert better == {("school", "bob"), ("ward", "ann")}
+    assert validate_roster(p, sorted(better)) == []
+
+
+def test_a_sub_problem_keeps_the_rest_of_the_roster_as_fixed_shifts_and_what_others_give():
+    shifts = [shift("mon", 0), shift("tue", 1, demand=2), shift("fri", 4)]
+    ids = [s.id for s in shifts]
+    p = problem(shifts, [member("ann", ids), member("bob", ids)])
+    roster = {("mon", "ann"), ("tue", "bob"), ("fri", "ann")}
+
+    sub = sub_problem(p, roster, {"ann"}, range(0, 2))
+
+    assert {s.id: s.demand for s in sub.shifts} == {"mon": 1, "tue": 1}  # bob already gives "tue" one
+    (ann,) = sub.workers
+    assert [f.id for f in ann.fixed_shifts] == ["fri"]
+    assert ann.eligible_shift_ids == {"mon", "tue"}
+
+
+def test_refilling_never_breaks_a_rule_or_leaves_the_roster_worse():
+    # A week of days and nights for four members with a 24-hour weekly cap: not everything fits.
+    shifts = [shift(f"d{d}", d) for d in range(7)] + [night(f"n{d}", d) for d in range(7)]
+    ids = [s.id for s in shifts]
+    workers = [member(m, ids, max_weekly_minutes=24 * 60) for m in ("ann", "bob", "cat", "dan")]
+    p = problem(shifts, workers)
+    start = {("d0", "ann"), ("d1", "bob")}
+
+    better = refill(p, start, deadline=time.perf_counter() + 5, seed=2, members_per_move=2)
+
+    assert validate_roster(p, sorted(better)) == []
+    assert unfilled_cost(p, better) < unfilled_cost(p, start)
+    # On a roster this small the local search reaches what CP-SAT proves is the most that can be filled.
+    best = solve(p, SolveParameters(time_limit_s=5, num_workers=1), weights=FILL_ONLY)
+    assert best.status == "OPTIMAL"
+    assert unfilled_cost(p, better) == unfilled_cost(p, {(a.shift_id, a.member_id) for a in best.assignments})

@@ -91,7 +91,9 @@ def penalise_unfilled(rm: RosterModel, weights: Weights, fill_unit: int) -> list
         if cap <= shift.demand:
             # Never above demand: the shortfall is exactly demand - assigned.
             if under_weight:
-                out.append(Penalty("fill", f"shift={shift.id}", shift.demand - sum(xs), under_weight, shift.demand))
+                out.append(
+                    Penalty("fill", f"shift={shift.id}", shift.demand - sum(xs), under_weight, shift.demand, shift.id)
+                )
             continue
         if not under_weight and not shift.over_weight:
             continue

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduling.bounds import fill_lower_bound
 from scheduling.constraints import HARD, REDUNDANT
 from scheduling.explain import explain
 from scheduling.model import RosterModel
@@ -301,6 +302,9 @@ def _split_fill(penalties: list[Penalty]) -> tuple[cp_model.LinearExpr, int, lis
 REFILL_ABOVE_PAIRS = 2_000
 """Below this many eligible (member, shift) pairs CP-SAT fills the whole roster quickly on its own."""
 
+LP_BOUND_MAX_PAIRS = 60_000
+"""Above this many candidate pairs GLOP takes longer than a run can spare for the fill bound."""
+
 LARGE_MODEL_VARIABLES = 20_000
 """Above this many variables CP-SAT's full presolve (probing, symmetry, several rounds) takes most of a
 roster run's time before the search starts; the staged strategy then presolves lightly."""
@@ -400,8 +404,14 @@ def solve_staged(
         solver, status = given, cp_model.FEASIBLE  # CP-SAT had no time to better it: the given roster stands
     # The given roster's own solve fixed every decision, so its bound says nothing of other rosters.
     searched_bound = solver.best_objective_bound if solver is not given else nobody
-    # Shifts nobody may take are a floor no roster goes below, whatever bound the LP reached in the time.
+    # Shifts nobody may take are a floor no roster goes below, whatever bound the search reached in the time;
+    # on a large week the relaxation of the main rules (scheduling.bounds) is usually the best bound there is.
     fill_best, fill_bound = round(solver.objective_value), max(searched_bound, nobody)
+    if fill_bound < fill_best and len(built.rm.x) <= LP_BOUND_MAX_PAIRS and left() > 1.0:
+        place_cost = {p.shift_id: p.weight // unit for p in built.penalties if p.term == "fill"}
+        relaxed = fill_lower_bound(built.rm, place_cost, time_limit_s=min(left() / 2, 0.15 * parameters.time_limit_s))
+        if relaxed is not None:
+            fill_bound = max(fill_bound, math.ceil(relaxed - 1e-6))
     fill_proven = fill_bound >= fill_best
     stages = {
         "fill": {

@@ -12,6 +12,7 @@ Public API (see each module for details):
 This package never imports the database, the web layer or ``coop``.
 """
 
+from scheduling.explain import brief_solution
 from scheduling.objective import DEFAULT_WEIGHTS, Weights
 from scheduling.problem import FixedShift, Horizon, RosterProblem, Shift, ShiftRequest, Worker
 from scheduling.solution import Assignment, FairnessFigure, Reason, RosterSolution, Unfilled
@@ -34,6 +35,7 @@ __all__ = [
     "Violation",
     "Weights",
     "Worker",
+    "brief_solution",
     "solve",
     "validate_roster",
 ]

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from scheduling.candidates import NOT_ELIGIBLE
 from scheduling.model import RosterModel
 from scheduling.objective import fixed_minutes_in_horizon, preference_score, wanted_minutes
+from scheduling.problem import RosterProblem
 from scheduling.solution import Assignment, FairnessFigure, Reason, RosterSolution, Unfilled
 from scheduling.validate import validate_roster
 
@@ -206,4 +207,37 @@ def explain(
         continuity_pairs_kept=kept,
         continuity_pairs_total=total,
         cost_by_term=cost_by_term,
+    )
+
+
+def brief_solution(
+    problem: RosterProblem, chosen: list[tuple[str, str]], *, status: str, wall_time_s: float
+) -> RosterSolution:
+    """A roster the engine did not cost (too large to model in the time, or the caller's own), explained
+    from the problem alone: each empty place with the number of eligible members (all needed elsewhere) or,
+    when there are none, how many members fail each rule."""
+    taken: Counter = Counter(sid for sid, _ in chosen)
+    eligible: Counter = Counter(sid for w in problem.workers for sid in w.eligible_shift_ids)
+    unfilled = []
+    for shift in problem.shifts:
+        missing = shift.demand - taken[shift.id]
+        if missing <= 0:
+            continue
+        if eligible[shift.id]:
+            n = eligible[shift.id]
+            reasons = (Reason("eligible_members_used", n, f"{n} eligible members are needed for other shifts"),)
+        else:
+            counts: Counter = Counter(
+                code for w in problem.workers for code in w.ineligible_reasons.get(shift.id, (NOT_ELIGIBLE,))
+            )
+            reasons = tuple(
+                Reason(code, n, f"{n} member{'s' if n != 1 else ''} fail {code}")
+                for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
+        unfilled.append(Unfilled(shift.id, missing, reasons))
+    return RosterSolution(
+        status=status,
+        assignments=tuple(Assignment(sid, wid, ("fill",)) for sid, wid in sorted(chosen)),
+        unfilled=tuple(unfilled),
+        wall_time_s=wall_time_s,
     )

@@ -6,6 +6,7 @@ writes its best score so far; a run whose worker died (no heartbeat) is queued a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import threading
@@ -337,41 +338,10 @@ def _roles(session: Session, run: RosterRun) -> list[str]:
 def _greedy_solution(built: adapter.Built, hint: list[tuple[str, str]], failed: scheduling.RosterSolution):
     """When the engine has no roster in time, the greedy roster (feasible by the same rules) is the proposal;
     its empty shifts are explained from the rules every member fails, or as needed elsewhere."""
-    taken: dict[str, int] = {}
-    for shift_id, _member in hint:
-        taken[shift_id] = taken.get(shift_id, 0) + 1
-    unfilled = []
-    for shift in built.problem.shifts:
-        missing = shift.demand - taken.get(shift.id, 0)
-        if missing <= 0:
-            continue
-        counts: dict[str, int] = {}
-        eligible = 0
-        for worker in built.problem.workers:
-            if shift.id in worker.eligible_shift_ids:
-                eligible += 1
-            for code in worker.ineligible_reasons.get(shift.id, ()):
-                counts[code] = counts.get(code, 0) + 1
-        if eligible:
-            reasons = (
-                scheduling.Reason(
-                    "eligible_members_used", eligible, f"{eligible} eligible members are needed for other shifts"
-                ),
-            )
-        else:
-            reasons = tuple(
-                scheduling.Reason(code, n, f"{n} members fail {code}")
-                for code, n in sorted(counts.items(), key=lambda kv: -kv[1])
-            )
-        unfilled.append(scheduling.Unfilled(shift.id, missing, reasons))
-    return scheduling.RosterSolution(
-        status=f"GREEDY ({failed.status})",
-        assignments=tuple(scheduling.Assignment(s, m, ("fill",)) for s, m in hint),
-        unfilled=tuple(unfilled),
-        objective=None,
-        best_bound=failed.best_bound,
-        wall_time_s=failed.wall_time_s,
+    brief = scheduling.brief_solution(
+        built.problem, hint, status=f"GREEDY ({failed.status})", wall_time_s=failed.wall_time_s
     )
+    return dataclasses.replace(brief, best_bound=failed.best_bound)
 
 
 def _result(solved: list[tuple[adapter.Built, scheduling.RosterSolution]]) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from scheduling import SolveParameters, solve, validate_roster
 from scheduling.constraints import run_automaton
 from tests.scheduling.builders import member, problem, shift
@@ -68,3 +70,21 @@ def test_staged_strategy_reports_a_sound_bound_when_filling_is_not_proven():
     plain = solve(p, SolveParameters(time_limit_s=5, num_workers=1))
     assert staged.best_bound <= plain.objective <= staged.objective
     assert staged.objective == plain.objective
+
+
+def test_a_week_too_large_to_model_in_the_time_gets_its_refilled_roster(monkeypatch):
+    solve_module = importlib.import_module("scheduling.solve")  # the module, not the function of that name
+    monkeypatch.setattr(solve_module, "REFILL_ABOVE_PAIRS", 0)
+    monkeypatch.setattr(solve_module, "MODEL_PAIRS_PER_SECOND", 1)  # as if building took forever
+    shifts = [shift("school", 0), shift("ward", 0, 9, 17), shift("nobody", 1)]
+    p = problem(shifts, [member("ann", {"school", "ward"}), member("bob", {"school"})])
+
+    solution = solve(p, SolveParameters(time_limit_s=2, num_workers=1, strategy="staged"), hint=[("school", "ann")])
+
+    assert solution.status == "FEASIBLE" and solution.objective is None
+    assert sorted((a.shift_id, a.member_id) for a in solution.assignments) == [("school", "bob"), ("ward", "ann")]
+    assert [(u.shift_id, [r.code for r in u.reasons]) for u in solution.unfilled] == [("nobody", ["not_eligible"])]
+    assert solution.stages["fill"] | {"refill_s": 0} == {
+        "status": "OPTIMAL", "unfilled_cost": 1, "bound": 1, "gap": 0.0, "seconds": 0.0, "refill_s": 0
+    }  # fmt: skip
+    assert solution.stages["quality"]["status"] == "NOT_RUN"

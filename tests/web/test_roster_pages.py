@@ -68,6 +68,9 @@ def test_a_run_is_watched_reviewed_and_applied(coordinator, demo_app):
     assert "Proposed bookings, day by day" in html and "Why: Fills the shift" in html
     assert "Unfilled shifts, and why" in html and "(members: " in html
     assert "Members given work" in html and "Continuity" in html
+    # Whether another roster could fill more: proven or not, in words.
+    assert "Could another roster fill more?" in html
+    assert ("No: the engine proved" in html) != ("Perhaps: the engine could not prove it" in html)
     proposed = int(re.search(r"Apply the roster: book (\d+) shifts", html).group(1))
     assert proposed > 0
 

@@ -299,10 +299,10 @@ def _split_fill(penalties: list[Penalty]) -> tuple[cp_model.LinearExpr, int, lis
     return expr, unit, [p for p in penalties if p.term != "fill"]
 
 
-MODEL_PAIRS_PER_SECOND = 20_000
-"""How fast the model is built and presolved, in eligible pairs a second (measured on a care workers' week:
-122,000 pairs in about 6 s on one core); a week that would take more than half the time left is not
-modelled, and its refilled roster stands."""
+MODEL_PAIRS_PER_SECOND = 10_000
+"""How fast the model is built and its hint completed, in eligible pairs a second (a care workers' week of
+122,000 pairs took about 6 s to build and 1 s to complete; larger weeks are slower a pair); a week that
+would take more than half the time left is not modelled, and its refilled roster stands."""
 
 REFILL_ABOVE_PAIRS = 2_000
 """Below this many eligible (member, shift) pairs CP-SAT fills the whole roster quickly on its own."""
@@ -408,6 +408,8 @@ def solve_staged(
         else cp_model.UNKNOWN
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if given is None and roster is not None:  # the model came too late to take even the roster back
+            return _unmodelled(problem, roster, parameters, started, refill_s)
         if given is None:
             return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
         solver, status = given, cp_model.FEASIBLE  # CP-SAT had no time to better it: the given roster stands

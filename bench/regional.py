@@ -539,14 +539,14 @@ def measure(
     if progress:
         result.first_s = progress[0][2]
     fill = [s.stages.get("fill") for s in solutions]
-    quality = [s.stages.get("quality") for s in solutions]
+    quality = [s.stages.get("quality") for s in solutions if "objective" in s.stages.get("quality", {})]
     if all(fill):
         # The fill stage minimises unfilled places (every shift counts priority times); its bound proves how
         # many places no roster can fill, so "fillable but unfilled" splits into provably and not yet.
         result.unfilled_cost = sum(f["unfilled_cost"] for f in fill)
         result.unfilled_bound = sum(math.ceil(f["bound"] - 1e-6) for f in fill)
         result.fill_proven = all(f["status"] == "OPTIMAL" for f in fill)
-    if all(quality):
+    if quality and len(quality) == len(solutions):
         q_obj, q_bound = sum(q["objective"] for q in quality), sum(q["bound"] for q in quality)
         result.quality_gap = (q_obj - q_bound) / max(1.0, abs(q_obj))
     filled_ids = {a.shift_id for s in solutions for a in s.assignments}

@@ -393,7 +393,7 @@ def _stages(solved: list[tuple[adapter.Built, scheduling.RosterSolution]]) -> di
     """The staged solve's figures summed over professions: unfilled places (priority-weighted) against the
     fewest any roster could leave, and the other goals against their bound with that fill kept."""
     fill = [s.stages["fill"] for _b, s in solved if "fill" in s.stages]
-    quality = [s.stages["quality"] for _b, s in solved if "quality" in s.stages]
+    quality = [s.stages["quality"] for _b, s in solved if "objective" in s.stages.get("quality", {})]
     if not solved or len(fill) < len(solved):
         return {}
     out = {

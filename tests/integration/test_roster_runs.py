@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -152,3 +153,21 @@ def test_a_member_who_prefers_a_client_gets_its_shift_when_all_else_is_equal(api
     (assignment,) = [a for a in run["assignments"] if a["shift_id"] == shift_id]
     assert assignment["member_id"] == keen
     assert "member_prefers_client" in assignment["reasons"]
+
+
+def test_a_week_too_large_to_model_still_gets_its_roster_and_reasons(api, app, coop, monkeypatch):
+    solve_module = importlib.import_module("scheduling.solve")
+    monkeypatch.setattr(solve_module, "REFILL_ABOVE_PAIRS", 0)
+    monkeypatch.setattr(solve_module, "MODEL_PAIRS_PER_SECOND", 1)  # as if no model could be built in time
+    monday = coop["monday"]
+    fillable = [request(api, coop, coop["ward_id"], monday + timedelta(days=d)) for d in range(3)]
+    needs_neonatal = request(api, coop, coop["icu_id"], monday, skills=["neonatal-ICU"])
+
+    run = run_and_wait(api, app, coop)
+
+    assert run["status"] == "done", run
+    assert {a["shift_id"] for a in run["assignments"]} == set(fillable)
+    assert [u["shift_id"] for u in run["unfilled"]] == [needs_neonatal]
+    assert "missing_skill" in {r["code"] for r in run["unfilled"][0]["reasons"]}
+    assert run["stages"]["fill"] == {"unfilled_cost": 1, "bound": 1, "proven": True}
+    assert "quality" not in run["stages"]

@@ -349,10 +349,13 @@ def solve_staged(
     """The "staged" strategy: the same objective as "portfolio", solved lexicographically.
 
     Filling dominates every other term by construction (``Weights.fill``), so the best roster is the
-    best of those that fill the most. Stage 1 minimises the unfilled places alone, which is a much
-    smaller model (the continuity, fairness and preference variables drop out) with a meaningful bound;
-    stage 2 keeps at least that fill as a constraint and minimises the other terms from the stage-1
-    roster. Each stage's figures are in ``RosterSolution.stages``; the combined bound is sound: when
+    best of those that fill the most. Stage 1 minimises the unfilled places alone: on a large week first
+    by local search from the hint (:func:`scheduling.refill.refill`), then with CP-SAT on the model,
+    where the continuity, fairness and preference variables drop out in presolve; its bound is the best
+    of CP-SAT's, the linear relaxation's (:mod:`scheduling.bounds`) and the places nobody may take.
+    Stage 2 keeps at least that fill as a constraint and minimises the other terms from the stage-1
+    roster. A week too large to model in the time keeps its refilled roster, briefly explained and
+    uncosted. Each stage's figures are in ``RosterSolution.stages``; the combined bound is sound: when
     stage 1 is proven, it is the fill optimum plus stage 2's bound, otherwise the fill bound plus the
     least the other terms could ever cost.
     """

@@ -26,7 +26,7 @@ from scheduling.explain import brief_solution, explain
 from scheduling.model import RosterModel
 from scheduling.objective import DEFAULT_WEIGHTS, Penalty, Weights, build_objective, exact_cover_cost
 from scheduling.problem import RosterProblem
-from scheduling.refill import refill, unfilled_cost
+from scheduling.refill import improve, refill, unfilled_cost
 from scheduling.search import Incumbent, hint_every_variable, incumbent_from, large_neighbourhood_search
 from scheduling.solution import RosterSolution
 
@@ -224,6 +224,8 @@ def solve_phased(
     lean = build(problem, weights, redundant=False)
     if hint is not None:
         _hint_pairs(lean.rm, hint)
+    if len(lean.rm.x) > SUB_PROBLEM_SEARCH_ABOVE:
+        return _phased_large(problem, lean, parameters, weights, progress, started)
     solver = cp_model.CpSolver()
     configure(solver, parameters, parameters.first_fraction * parameters.time_limit_s)
     # The full worker runs the LP at its strongest (bounds, and proofs on small rosters); with two or
@@ -282,6 +284,59 @@ def solve_phased(
         status="OPTIMAL" if optimal else "FEASIBLE",
         objective=best.objective,
         bound=min(bound, best.objective),
+        wall=time.perf_counter() - started,
+        parameters=parameters,
+    )
+
+
+SUB_PROBLEM_SEARCH_ABOVE = 50_000
+"""Decisions above which the phased strategy searches on sub-problems (``scheduling.refill.improve``):
+re-solving the whole model for every neighbourhood move costs seconds a move there."""
+
+
+def _phased_large(
+    problem: RosterProblem,
+    lean: BuiltModel,
+    parameters: SolveParameters,
+    weights: Weights,
+    progress: Progress | None,
+    started: float,
+) -> RosterSolution:
+    """The phased strategy on a very large model: CP-SAT's first roster, then neighbourhood search on
+    sub-problems for most of the time, then the roster back into the model for its exact cost."""
+    deadline = started + parameters.time_limit_s
+    solver = cp_model.CpSolver()
+    configure(solver, parameters, 0.4 * parameters.time_limit_s)
+    solver.parameters.stop_after_first_solution = True
+    status = solver.solve(lean.rm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
+    bound, objective = solver.best_objective_bound, round(solver.objective_value)
+    if progress:
+        progress(objective, bound, time.perf_counter() - started)
+    pairs = {(sid, wid) for (wid, sid), var in lean.rm.x.items() if solver.boolean_value(var)}
+    # Taking the roster back into the model costs about what the first solve's presolve did.
+    reserve = min(0.3 * parameters.time_limit_s, max(5.0, 1.5 * solver.wall_time))
+    gained = 0
+
+    def report(gain: int) -> None:
+        nonlocal gained
+        gained += gain
+        if progress:
+            progress(objective - gained, bound, time.perf_counter() - started)
+
+    pairs = improve(
+        problem, pairs, weights, deadline=deadline - reserve, seed=parameters.random_seed, on_improve=report
+    )
+    _hint_pairs(lean.rm, pairs)
+    final = _complete_hint(lean.rm, parameters, max(1.0, deadline - time.perf_counter())) or solver
+    objective = round(final.objective_value)
+    return _result(
+        lean,
+        final,
+        status="OPTIMAL" if bound >= objective else "FEASIBLE",
+        objective=objective,
+        bound=min(bound, objective),
         wall=time.perf_counter() - started,
         parameters=parameters,
     )

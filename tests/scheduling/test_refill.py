@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from scheduling import SolveParameters, solve, validate_roster
+from scheduling import DEFAULT_WEIGHTS, SolveParameters, solve, validate_roster
 from scheduling.refill import FILL_ONLY, refill, sub_problem, unfilled_cost
 from tests.scheduling.builders import member, night, problem, shift
 
@@ -52,3 +52,37 @@ def test_refilling_never_breaks_a_rule_or_leaves_the_roster_worse():
     best = solve(p, SolveParameters(time_limit_s=5, num_workers=1), weights=FILL_ONLY)
     assert best.status == "OPTIMAL"
     assert unfilled_cost(p, better) == unfilled_cost(p, {(a.shift_id, a.member_id) for a in best.assignments})
+
+
+def _cost(p, roster) -> int:
+    from scheduling.constraints import HARD
+    from scheduling.model import RosterModel
+    from scheduling.objective import build_objective
+    from scheduling.refill import _sub_cost
+
+    rm = RosterModel.build(p)
+    for add_rule in HARD:
+        add_rule(rm)
+    build_objective(rm, DEFAULT_WEIGHTS)
+    return _sub_cost(rm, roster)
+
+
+def test_improving_a_benchmark_style_roster_lowers_its_cost_to_the_optimum_and_keeps_the_rules():
+    # Cover of two a day with under/over weights and on/off requests: every term is a member's own or a
+    # shift's cover, so a move's gain is the whole roster's gain.
+    from scheduling import ShiftRequest
+    from scheduling.refill import improve
+
+    shifts = [shift(f"d{d}", d, demand=2, max_assigned=3, under_weight=100, over_weight=1) for d in range(7)]
+    ids = [s.id for s in shifts]
+    wishes = (ShiftRequest("d2", 30, on=False), ShiftRequest("d5", 20, on=True))
+    workers = [member(m, ids, max_consecutive_days=4, shift_requests=wishes if m == "a" else ()) for m in "abc"]
+    p = problem(shifts, workers)
+    start = {(f"d{d}", "a") for d in range(4)}  # one member on four days: most cover missing
+    best = solve(p, SolveParameters(time_limit_s=5, num_workers=1))
+    assert best.status == "OPTIMAL"
+
+    better = improve(p, start, DEFAULT_WEIGHTS, deadline=time.perf_counter() + 3, seed=3)
+
+    assert validate_roster(p, sorted(better)) == []
+    assert _cost(p, better) == best.objective < _cost(p, start)

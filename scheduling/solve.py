@@ -306,7 +306,8 @@ def _phased_large(
     sub-problems for most of the time, then the roster back into the model for its exact cost."""
     deadline = started + parameters.time_limit_s
     solver = cp_model.CpSolver()
-    configure(solver, parameters, 0.4 * parameters.time_limit_s)
+    # As long as it takes: without a first roster there is nothing to improve.
+    configure(solver, parameters, deadline - time.perf_counter())
     solver.parameters.stop_after_first_solution = True
     status = solver.solve(lean.rm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -102,23 +102,43 @@ def sub_problem(problem: RosterProblem, roster: Roster, members: set[str], days:
     return replace(problem, shifts=tuple(s for s in window.values() if s.id in wanted), workers=tuple(workers))
 
 
-def _solve_fill(sub: RosterProblem, current: Roster, time_limit_s: float, seed: int) -> tuple[Roster, bool] | None:
-    """The sub-problem's best fill from ``current`` (its pairs), and whether it is proven; None if no answer."""
+def _sub_model(sub: RosterProblem, weights: Weights) -> RosterModel:
+    """The engine's own model of a sub-problem: a sub-problem is a roster like any other."""
     rm = RosterModel.build(sub)
-    for add_rule in HARD:  # the engine's own rules: a sub-problem is a roster like any other
+    for add_rule in HARD:
         add_rule(rm)
-    build_objective(rm, FILL_ONLY)
+    build_objective(rm, weights)
+    return rm
+
+
+def _hint(rm: RosterModel, current: Roster) -> None:
+    rm.model.clear_hints()
     for key, var in rm.x.items():
         rm.model.add_hint(var, (key[1], key[0]) in current)
+
+
+def _search(rm: RosterModel, time_limit_s: float, seed: int) -> tuple[int, cp_model.CpSolver]:
+    """One short, single-threaded CP-SAT solve of a sub-problem from its hint."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(0.05, time_limit_s)
     p.num_workers = 1
     p.random_seed = seed
-    status = solver.solve(rm.model)
+    return solver.solve(rm.model), solver
+
+
+def _chosen(rm: RosterModel, solver: cp_model.CpSolver) -> Roster:
+    return {(sid, wid) for (wid, sid), var in rm.x.items() if solver.boolean_value(var)}
+
+
+def _solve_fill(sub: RosterProblem, current: Roster, time_limit_s: float, seed: int) -> tuple[Roster, bool] | None:
+    """The sub-problem's best fill from ``current`` (its pairs), and whether it is proven; None if no answer."""
+    rm = _sub_model(sub, FILL_ONLY)
+    _hint(rm, current)
+    status, solver = _search(rm, time_limit_s, seed)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return {(sid, wid) for (wid, sid), var in rm.x.items() if solver.boolean_value(var)}, status == cp_model.OPTIMAL
+    return _chosen(rm, solver), status == cp_model.OPTIMAL
 
 
 def refill(
@@ -205,10 +225,8 @@ def _neighbours(rng, candidates, shifts, held, mine, target: Shift, days: range,
 
 
 def _sub_cost(rm: RosterModel, current: Roster) -> int | None:
-    """The sub-problem's objective for ``current`` (every decision fixed to it)."""
-    rm.model.clear_hints()
-    for key, var in rm.x.items():
-        rm.model.add_hint(var, (key[1], key[0]) in current)
+    """The sub-problem's objective for ``current`` (every decision fixed to it), which stays the hint."""
+    _hint(rm, current)
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
@@ -248,21 +266,13 @@ def improve(
         sub = sub_problem(problem, roster, members, window)
         sub_ids = {s.id for s in sub.shifts}
         current = {(sid, wid) for sid, wid in roster if wid in members and sid in sub_ids}
-        rm = RosterModel.build(sub)
-        for add_rule in HARD:
-            add_rule(rm)
-        build_objective(rm, weights)
-        before = _sub_cost(rm, current)  # which also leaves ``current`` as the model's hint
+        rm = _sub_model(sub, weights)
+        before = _sub_cost(rm, current)
         if before is None:
             continue
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = rng.randrange(1 << 30)
-        solver.parameters.max_time_in_seconds = max(0.05, min(2.0, deadline - time.perf_counter()))
-        status = solver.solve(rm.model)
+        status, solver = _search(rm, min(2.0, deadline - time.perf_counter()), rng.randrange(1 << 30))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(solver.objective_value) < before:
-            better = {(sid, wid) for (wid, sid), var in rm.x.items() if solver.boolean_value(var)}
-            roster = (roster - current) | better
+            roster = (roster - current) | _chosen(rm, solver)
             if on_improve:
                 on_improve(before - round(solver.objective_value))
         # Grow the neighbourhood while moves are proven without gain; shrink it when they time out.

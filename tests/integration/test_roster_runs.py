@@ -64,10 +64,14 @@ def run_and_wait(api, app, people, **extra) -> dict:
     return api.get(f"/api/roster-runs/{started.json()['id']}", headers=people["coordinator"]).json()
 
 
-def test_a_roster_fills_what_it_can_explains_the_rest_and_is_applied(api, app, coop):
+def three_ward_days_and_one_nobody_can_take(api, coop) -> tuple[list[int], int]:
     monday = coop["monday"]
     fillable = [request(api, coop, coop["ward_id"], monday + timedelta(days=d)) for d in range(3)]
-    needs_neonatal = request(api, coop, coop["icu_id"], monday, skills=["neonatal-ICU"])
+    return fillable, request(api, coop, coop["icu_id"], monday, skills=["neonatal-ICU"])
+
+
+def test_a_roster_fills_what_it_can_explains_the_rest_and_is_applied(api, app, coop):
+    fillable, needs_neonatal = three_ward_days_and_one_nobody_can_take(api, coop)
     run = run_and_wait(api, app, coop)
     assert run["status"] == "done", run
     assert {a["shift_id"] for a in run["assignments"]} == set(fillable)
@@ -159,9 +163,7 @@ def test_a_week_too_large_to_model_still_gets_its_roster_and_reasons(api, app, c
     solve_module = importlib.import_module("scheduling.solve")
     monkeypatch.setattr(solve_module, "REFILL_ABOVE_PAIRS", 0)
     monkeypatch.setattr(solve_module, "MODEL_PAIRS_PER_SECOND", 1)  # as if no model could be built in time
-    monday = coop["monday"]
-    fillable = [request(api, coop, coop["ward_id"], monday + timedelta(days=d)) for d in range(3)]
-    needs_neonatal = request(api, coop, coop["icu_id"], monday, skills=["neonatal-ICU"])
+    fillable, needs_neonatal = three_ward_days_and_one_nobody_can_take(api, coop)
 
     run = run_and_wait(api, app, coop)
 

@@ -9,15 +9,22 @@ from scheduling.constraints import run_automaton
 from tests.scheduling.builders import member, problem, shift
 
 
-def test_phased_strategy_reaches_the_same_optimum_as_the_portfolio():
+def _two_members_one_week():
     shifts = [shift(f"s{d}", d, priority=1 + d % 2) for d in range(7)] + [shift("x3", 3, 9, 17)]
     ids = [s.id for s in shifts]
     workers = [member(m, ids, wanted_weekly_minutes=1440, min_consecutive_days_off=2) for m in ("ann", "bob")]
-    p = problem(shifts, workers)
+    return problem(shifts, workers)
+
+
+def _same_optimum_as_the_portfolio(p, time_limit_s: float) -> None:
     plain = solve(p, SolveParameters(time_limit_s=5, num_workers=1))
-    phased = solve(p, SolveParameters(time_limit_s=3, num_workers=1, strategy="phased"))
+    phased = solve(p, SolveParameters(time_limit_s=time_limit_s, num_workers=1, strategy="phased"))
     assert phased.objective == plain.objective
     assert validate_roster(p, [(a.shift_id, a.member_id) for a in phased.assignments]) == []
+
+
+def test_phased_strategy_reaches_the_same_optimum_as_the_portfolio():
+    _same_optimum_as_the_portfolio(_two_members_one_week(), time_limit_s=3)
 
 
 def _accepts(automaton, word):
@@ -92,11 +99,4 @@ def test_a_week_too_large_to_model_in_the_time_gets_its_refilled_roster(monkeypa
 
 def test_phased_strategy_on_a_very_large_model_searches_sub_problems_to_the_same_optimum(monkeypatch):
     monkeypatch.setattr(importlib.import_module("scheduling.solve"), "SUB_PROBLEM_SEARCH_ABOVE", 0)
-    shifts = [shift(f"s{d}", d, priority=1 + d % 2) for d in range(7)] + [shift("x3", 3, 9, 17)]
-    ids = [s.id for s in shifts]
-    workers = [member(m, ids, wanted_weekly_minutes=1440, min_consecutive_days_off=2) for m in ("ann", "bob")]
-    p = problem(shifts, workers)
-    plain = solve(p, SolveParameters(time_limit_s=5, num_workers=1))
-    large = solve(p, SolveParameters(time_limit_s=4, num_workers=1, strategy="phased"))
-    assert large.objective == plain.objective
-    assert validate_roster(p, [(a.shift_id, a.member_id) for a in large.assignments]) == []
+    _same_optimum_as_the_portfolio(_two_members_one_week(), time_limit_s=4)

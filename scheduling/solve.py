@@ -360,6 +360,9 @@ MODEL_PAIRS_PER_SECOND = 10_000
 122,000 pairs took about 6 s to build and 1 s to complete; larger weeks are slower a pair); a week that
 would take more than half the time left is not modelled, and its refilled roster stands."""
 
+UNMODELLED_SEARCH_FRACTION = 0.9
+"""The share of the time the local search gets on a week too large to model; the rest explains it."""
+
 REFILL_ABOVE_PAIRS = 2_000
 """Below this many eligible (member, shift) pairs CP-SAT fills the whole roster quickly on its own."""
 
@@ -424,18 +427,21 @@ def solve_staged(
 
     roster = None if hint is None else set(hint)
     refill_s = 0.0
-    if parameters.refill_fraction and sum(len(w.eligible_shift_ids) for w in problem.workers) > REFILL_ABOVE_PAIRS:
+    pairs = sum(len(w.eligible_shift_ids) for w in problem.workers)
+    refilling = parameters.refill_fraction > 0 and pairs > REFILL_ABOVE_PAIRS
+    # Building the model alone would take most of the time the local search leaves: the search gets it all.
+    modelled = pairs / MODEL_PAIRS_PER_SECOND <= 0.5 * (1 - parameters.refill_fraction) * parameters.time_limit_s
+    if refilling:
         # A large week: fill locally first (scheduling.refill), before CP-SAT even has the model built.
+        share = parameters.refill_fraction if modelled else UNMODELLED_SEARCH_FRACTION
         roster = refill(
             problem,
             roster or set(),
-            deadline=started + parameters.refill_fraction * parameters.time_limit_s,
+            deadline=started + share * parameters.time_limit_s,
             seed=parameters.random_seed,
         )
         refill_s = time.perf_counter() - started
-    pairs = sum(len(w.eligible_shift_ids) for w in problem.workers)
-    if roster is not None and pairs / MODEL_PAIRS_PER_SECOND > 0.5 * left():
-        # Building the model alone would take most of what is left: the refilled roster is the answer.
+    if roster is not None and (not modelled or pairs / MODEL_PAIRS_PER_SECOND > 0.5 * left()):
         return _unmodelled(problem, roster, parameters, started, refill_s)
     built = build(problem, weights, redundant=False)
     model = built.rm.model

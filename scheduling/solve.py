@@ -441,7 +441,7 @@ def solve_staged(
             seed=parameters.random_seed,
         )
         refill_s = time.perf_counter() - started
-    if roster is not None and (not modelled or pairs / MODEL_PAIRS_PER_SECOND > 0.5 * left()):
+    if roster is not None and not modelled:
         return _unmodelled(problem, roster, parameters, started, refill_s)
     built = build(problem, weights, redundant=False)
     model = built.rm.model
@@ -549,7 +549,8 @@ def _unmodelled(
 ) -> RosterSolution:
     """The refilled roster of a week too large to model in the time, explained briefly and without a cost."""
     cost = unfilled_cost(problem, roster)
-    nobody = sum(s.priority * s.demand for s in problem.shifts if not _anyone_eligible(problem, s.id))
+    anyone = {sid for w in problem.workers for sid in w.eligible_shift_ids}
+    nobody = sum(s.priority * s.demand for s in problem.shifts if s.id not in anyone)
     solution = brief_solution(problem, sorted(roster), status="FEASIBLE", wall_time_s=time.perf_counter() - started)
     stages = {
         "fill": {
@@ -563,10 +564,6 @@ def _unmodelled(
         "quality": {"status": "NOT_RUN", "note": "too large to model in the time"},
     }
     return dataclasses.replace(solution, stages=stages)
-
-
-def _anyone_eligible(problem: RosterProblem, shift_id: str) -> bool:
-    return any(shift_id in w.eligible_shift_ids for w in problem.workers)
 
 
 def solve(

@@ -104,9 +104,9 @@ class _QuickVerdicts:
 
     def timing(self, shift: eligibility.ShiftFacts) -> tuple[str, ...]:
         """The rules that depend only on the shift's times (``eligibility.timing``), once per distinct time."""
-        if shift.id in self._held:  # a held shift is judged against the others, not itself
-            return tuple(dict.fromkeys(r.code for r in eligibility.timing(self.member, shift, self.policy)))
-        key = (shift.starts_at, shift.ends_at, shift.night, shift.local_date)
+        # A shift the member holds is judged against their others, not itself: its own key.
+        held = shift.id if shift.id in self._held else None
+        key = (shift.starts_at, shift.ends_at, shift.night, shift.local_date, held)
         if key not in self._by_time:
             reasons = eligibility.timing(self.member, shift, self.policy)
             self._by_time[key] = tuple(dict.fromkeys(r.code for r in reasons))

@@ -49,9 +49,10 @@ class SolveParameters:
             problems; the benchmark switches it off).
         strategy: "portfolio" (one CP-SAT solve of the full model: right for small rosters and tests),
             "phased" (for hard benchmark rosters): CP-SAT with its LP-heavy worker on the lean model
-            (``first_fraction`` of the time), then large-neighbourhood search (``lns_fraction``), then
-            CP-SAT's LP-heavy worker on the model with the redundant rules (``REDUNDANT``) from the
-            best roster, to raise the bound and perhaps prove optimality; or "staged" (a co-op's week):
+            (``first_fraction`` of the time on models of up to ``TIGHT_MODEL_MAX_DECISIONS``, all of
+            it above), optionally our own large-neighbourhood search (``lns_fraction``), then on small
+            models CP-SAT's LP-heavy worker on the model with the redundant rules (``REDUNDANT``) from
+            the best roster, to raise the bound and perhaps prove optimality; or "staged" (a co-op's week):
             fill as many places as possible first (``fill_fraction`` of the time, less when proven),
             then everything else with that fill kept (see :func:`solve_staged`).
         fill_fraction: the share of the time the "staged" strategy gives to filling (the rest is stage 2).
@@ -66,8 +67,8 @@ class SolveParameters:
     log_search: bool = False
     explain: bool = True
     strategy: str = "portfolio"
-    first_fraction: float = 0.45
-    lns_fraction: float = 0.25
+    first_fraction: float = 0.5
+    lns_fraction: float = 0.0
     fill_fraction: float = 0.6
     refill_fraction: float = 0.3
 
@@ -226,10 +227,12 @@ def solve_phased(
         _hint_pairs(lean.rm, hint)
     if len(lean.rm.x) > SUB_PROBLEM_SEARCH_ABOVE:
         return _phased_large(problem, lean, parameters, weights, progress, started)
+    tighten = len(lean.rm.x) <= TIGHT_MODEL_MAX_DECISIONS
     solver = cp_model.CpSolver()
-    configure(solver, parameters, parameters.first_fraction * parameters.time_limit_s)
+    configure(solver, parameters, (parameters.first_fraction if tighten else 1.0) * parameters.time_limit_s)
     # The full worker runs the LP at its strongest (bounds, and proofs on small rosters); with two or
-    # more workers CP-SAT shares the others between its first-solution and neighbourhood workers.
+    # more workers CP-SAT gives the others to its first-solution and neighbourhood workers, which on
+    # these rosters improve faster than our own neighbourhood search (``lns_fraction``, off by default).
     solver.parameters.subsolvers.append("max_lp")
     callback = _ProgressCallback(progress, time.perf_counter() - started) if progress else None
     status = solver.solve(lean.rm.model, callback)
@@ -251,22 +254,23 @@ def solve_phased(
             if progress:
                 progress(incumbent.objective, bound, time.perf_counter() - started)
 
-        lns_end = time.perf_counter() + parameters.lns_fraction * parameters.time_limit_s
-        best = large_neighbourhood_search(
-            lean.rm,
-            best,
-            deadline=min(deadline, lns_end),
-            seed=parameters.random_seed,
-            num_workers=solver.parameters.num_workers,
-            on_improve=report,
-        )
-        if left() > 0.5:
+        if parameters.lns_fraction > 0:
+            lns_end = time.perf_counter() + parameters.lns_fraction * parameters.time_limit_s
+            best = large_neighbourhood_search(
+                lean.rm,
+                best,
+                deadline=min(deadline, lns_end),
+                seed=parameters.random_seed,
+                num_workers=solver.parameters.num_workers,
+                on_improve=report,
+            )
+        if tighten and left() > 0.5:
             tight = build(problem, weights, redundant=True)
             _hint_from(tight.rm, lean.rm, best.solver)
             solver = cp_model.CpSolver()
             configure(solver, parameters, left())
-            # One full worker with the LP at its strongest for the bound; CP-SAT gives the other
-            # workers to its own neighbourhood search from the hinted roster.
+            # One full worker with the LP at its strongest, now with the run rules' automaton, for the
+            # bound; CP-SAT gives the other workers to its own neighbourhood search from the hinted roster.
             solver.parameters.subsolvers.append("max_lp")
             callback = _ProgressCallback(progress, time.perf_counter() - started) if progress else None
             tight_status = solver.solve(tight.rm.model, callback)
@@ -288,6 +292,11 @@ def solve_phased(
         parameters=parameters,
     )
 
+
+TIGHT_MODEL_MAX_DECISIONS = 2_000
+"""Up to this many decisions the phased strategy ends on the model with the redundant run automaton,
+whose LP proves small benchmark rosters optimal; on larger ones it slows CP-SAT more than its bound
+helps, so CP-SAT keeps the lean model for the whole time."""
 
 SUB_PROBLEM_SEARCH_ABOVE = 50_000
 """Decisions above which the phased strategy searches on sub-problems (``scheduling.refill.improve``):

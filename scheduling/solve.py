@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduling.aggregate import merge_hint, merge_identical, split_solution
 from scheduling.bounds import fill_lower_bound
 from scheduling.constraints import HARD, REDUNDANT
 from scheduling.explain import brief_solution, explain
@@ -595,8 +596,14 @@ def solve(
     Returns:
         A ``RosterSolution``; unfilled shifts and every assignment carry their reasons.
     """
+    # Shifts no rule or term tells apart are solved as one shift with their number as its demand.
+    merged = merge_identical(problem)
+    if merged.merged_any:
+        problem, hint = merged.problem, None if hint is None else merge_hint(merged, hint)
     if parameters.strategy == "phased":
-        return solve_phased(problem, parameters, weights=weights, progress=progress, hint=hint)
-    if parameters.strategy == "staged":
-        return solve_staged(problem, parameters, weights=weights, progress=progress, hint=hint)
-    return solve_built(build(problem, weights), parameters, progress=progress, hint=hint)
+        solution = solve_phased(problem, parameters, weights=weights, progress=progress, hint=hint)
+    elif parameters.strategy == "staged":
+        solution = solve_staged(problem, parameters, weights=weights, progress=progress, hint=hint)
+    else:
+        solution = solve_built(build(problem, weights), parameters, progress=progress, hint=hint)
+    return split_solution(merged, solution)

@@ -59,6 +59,7 @@ from coop.rostering import adapter, greedy
 from coop.rostering import service as roster_service
 from coop.shifts.models import Shift, ShiftRequest
 from coop.shifts.timing import DEFAULT_PATTERNS, is_night, local_span
+from scheduling.aggregate import merge_identical
 
 # South Wales only: Cardiff, the Valleys, Newport, Bridgend, Swansea and Llanelli districts.
 SOUTH_WALES = sorted(d for d in DISTRICTS if d.startswith(("CF", "NP", "SA")))
@@ -506,6 +507,10 @@ def measure(
         f"  adapter: {adapter_s:.1f} s for {len(professions)} professions, "
         f"{sum(len(p.shifts) for p in problems)} shifts: {pairs} pairs checked, {eligible_pairs} eligible; "
         f"greedy first rosters {sum(len(h) for _, h in parts)} places in {greedy_s:.1f} s"
+    )
+    log(
+        "  shifts as the engine models them, identical ones merged (scheduling.aggregate): "
+        + ", ".join(f"{len(p.shifts)} → {len(merge_identical(p).problem.shifts)}" for p in problems)
     )
     result = Measured(
         scale=scale, generated=made, generate_s=generate_s, adapter_s=adapter_s, pairs=pairs,

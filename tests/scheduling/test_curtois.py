@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 import pytest
 
 from bench.curtois.checker import check
+from bench.curtois.mapping import to_problem
 from bench.curtois.reader import parse_instance, read_instance
 from bench.curtois.run import solve_instance
+from scheduling import SolveParameters, validate_roster
 
 # The published instances live in shared/ beside the checkout (not in the repo); COOP_CURTOIS_DIR overrides.
 _CANDIDATES = [
@@ -87,3 +90,24 @@ def test_engine_roster_for_a_tiny_instance_passes_the_checker():
     result = solve_instance(inst, time_limit_s=10, num_workers=1)
     assert result.check.violations == []
     assert result.check.objective == result.objective
+
+
+def test_phased_strategy_with_our_neighbourhood_search_still_reaches_instance1_optimum(monkeypatch):
+    solve_module = importlib.import_module("scheduling.solve")
+    search = solve_module.large_neighbourhood_search
+    moves = []
+
+    def counted(*args, **kwargs):
+        moves.append(1)
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "large_neighbourhood_search", counted)
+    problem = to_problem(read_instance(DATA / "Instance1.txt"))
+    # A first phase too short to prove anything, so the neighbourhood search gets the roster to improve.
+    parameters = SolveParameters(
+        time_limit_s=12, num_workers=1, strategy="phased", first_fraction=0.0, lns_fraction=0.4
+    )
+    solution = solve_module.solve(problem, parameters)
+    assert moves
+    assert solution.objective == 607
+    assert validate_roster(problem, [(a.shift_id, a.member_id) for a in solution.assignments]) == []

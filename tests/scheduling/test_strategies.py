@@ -1,4 +1,4 @@
-"""The "phased" strategy (first roster, neighbourhood search, bounding) agrees with the plain one."""
+"""The "phased" and "staged" strategies agree with the plain one."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ def _two_members_one_week():
     return problem(shifts, workers)
 
 
-def _same_optimum_as_the_portfolio(p, time_limit_s: float) -> None:
+def _same_optimum_as_the_portfolio(p, time_limit_s: float, **phased_parameters) -> None:
     plain = solve(p, SolveParameters(time_limit_s=5, num_workers=1))
-    phased = solve(p, SolveParameters(time_limit_s=time_limit_s, num_workers=1, strategy="phased"))
+    phased = solve(p, SolveParameters(time_limit_s=time_limit_s, num_workers=1, strategy="phased", **phased_parameters))
     assert phased.objective == plain.objective
     assert validate_roster(p, [(a.shift_id, a.member_id) for a in phased.assignments]) == []
 

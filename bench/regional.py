@@ -486,7 +486,7 @@ def measure(
     )
     engine = make_engine(url)
     professions = [profession] if profession else sorted(made.by_profession)
-    parts, adapter_s, greedy_s = [], 0.0, 0.0
+    parts, roles, adapter_s, greedy_s = [], [], 0.0, 0.0
     with Session(engine) as session:
         for role in professions:
             t0 = clock.perf_counter()
@@ -498,6 +498,7 @@ def measure(
             greedy_s += clock.perf_counter() - t0
             if built.problem.shifts:
                 parts.append((built, first))
+                roles.append(role)
     engine.dispose()
     problems = [b.problem for b, _ in parts]
     eligible_ids = {s for p in problems for w in p.workers for s in w.eligible_shift_ids}
@@ -532,6 +533,15 @@ def measure(
         parts, time_limit, on_progress=on_progress, num_workers=workers, explain=explain
     )
     result.solve_total_s = clock.perf_counter() - t_solve
+    for role, (built, solution) in zip(roles, solved, strict=True):
+        fill, quality = solution.stages.get("fill", {}), solution.stages.get("quality", {})
+        log(
+            f"  {role}: {len(built.problem.shifts)} shifts, "
+            f"{len(built.problem.workers)} members: {solution.status} in {solution.wall_time_s:.1f} s; fill "
+            f"{fill.get('unfilled_cost')} ≥ {fill.get('bound')} ({fill.get('seconds')} s, local search "
+            f"{fill.get('refill_s')} s); quality {quality.get('status')} {quality.get('objective')} ≥ "
+            f"{quality.get('bound')} ({quality.get('seconds')} s)"
+        )
     result.load = os.getloadavg()
     solutions = [s for _, s in solved]
     result.status = ", ".join(s.status for s in solutions)

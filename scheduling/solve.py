@@ -51,9 +51,10 @@ class SolveParameters:
         strategy: "portfolio" (one CP-SAT solve of the full model: right for small rosters and tests),
             "phased" (for hard benchmark rosters): CP-SAT with its LP-heavy worker on the lean model
             (``first_fraction`` of the time on models of up to ``TIGHT_MODEL_MAX_DECISIONS``, all of
-            it above), optionally our own large-neighbourhood search (``lns_fraction``), then on small
-            models CP-SAT's LP-heavy worker on the model with the redundant rules (``REDUNDANT``) from
-            the best roster, to raise the bound and perhaps prove optimality; or "staged" (a co-op's week):
+            it above; CP-SAT's default worker above ``LP_HEAVY_MAX_DECISIONS``), optionally our own
+            large-neighbourhood search (``lns_fraction``), then on small models CP-SAT's LP-heavy
+            worker on the model with the redundant rules (``REDUNDANT``) from the best roster, to
+            raise the bound and perhaps prove optimality; or "staged" (a co-op's week):
             fill as many places as possible first (``fill_fraction`` of the time, less when proven),
             then everything else with that fill kept (see :func:`solve_staged`).
         fill_fraction: the share of the time the "staged" strategy gives to filling (the rest is stage 2).
@@ -234,7 +235,9 @@ def solve_phased(
     # The full worker runs the LP at its strongest (bounds, and proofs on small rosters); with two or
     # more workers CP-SAT gives the others to its first-solution and neighbourhood workers, which on
     # these rosters improve faster than our own neighbourhood search (``lns_fraction``, off by default).
-    solver.parameters.subsolvers.append("max_lp")
+    # On very large models that LP is too slow to pay: CP-SAT's default worker finds better rosters.
+    if len(lean.rm.x) <= LP_HEAVY_MAX_DECISIONS:
+        solver.parameters.subsolvers.append("max_lp")
     callback = _ProgressCallback(progress, time.perf_counter() - started) if progress else None
     status = solver.solve(lean.rm.model, callback)
     if status == cp_model.UNKNOWN and left() > 1.0:
@@ -298,6 +301,11 @@ TIGHT_MODEL_MAX_DECISIONS = 2_000
 """Up to this many decisions the phased strategy ends on the model with the redundant run automaton,
 whose LP proves small benchmark rosters optimal; on larger ones it slows CP-SAT more than its bound
 helps, so CP-SAT keeps the lean model for the whole time."""
+
+LP_HEAVY_MAX_DECISIONS = 10_000
+"""Up to this many decisions the phased strategy's full CP-SAT worker is the LP-heavy one (``max_lp``); above
+it, CP-SAT's default worker, whose rosters were better there (Instance12, 16,800 decisions: 6,762 against
+6,842 in 60 s; Instance13, 39,936: 6,441 against 7,242 in 90 s; single runs, which vary a lot)."""
 
 SUB_PROBLEM_SEARCH_ABOVE = 50_000
 """Decisions above which the phased strategy searches on sub-problems (``scheduling.refill.improve``):

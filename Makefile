@@ -26,11 +26,13 @@ test: $(STAMP)
 		npm install --silent --no-audit --no-fund --prefix tests/browser || echo "npm install failed: the accessibility checks will skip"; \
 	fi
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 clean:

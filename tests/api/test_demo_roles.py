@@ -110,10 +110,18 @@ def test_the_board_reads_the_registers_but_does_not_change_them(demo_api, demo):
     assert get(demo_api, board, "/api/members") == 200
     assert get(demo_api, board, "/api/clients") == 200
     other = demo["nurse"]["member_id"]
-    assert demo_api.post(f"/api/members/{other}/status", json={"status": "suspended"},
-                         headers=board["headers"]).status_code == 403
-    assert demo_api.post("/api/clients", json={"kind": "school", "name": "X", "local_authority": "Cardiff"},
-                         headers=board["headers"]).status_code == 403
+    assert (
+        demo_api.post(
+            f"/api/members/{other}/status", json={"status": "suspended"}, headers=board["headers"]
+        ).status_code
+        == 403
+    )
+    assert (
+        demo_api.post(
+            "/api/clients", json={"kind": "school", "name": "X", "local_authority": "Cardiff"}, headers=board["headers"]
+        ).status_code
+        == 403
+    )
 
 
 def test_coordinators_manage_members_and_clients(demo_api, demo):
@@ -122,8 +130,15 @@ def test_coordinators_manage_members_and_clients(demo_api, demo):
     assert members["count"] >= 150
     clients = demo_api.get("/api/clients?limit=500", headers=coordinator["headers"]).json()
     assert clients["count"] >= 58
-    created = demo_api.post("/api/members", headers=coordinator["headers"], json={
-        "name": "Gwenllian Hopkins", "email": "gwenllian@members.demo.coop", "profession": "care_worker"})
+    created = demo_api.post(
+        "/api/members",
+        headers=coordinator["headers"],
+        json={"name": "Gwenllian Hopkins", "email": "gwenllian@members.demo.coop", "profession": "care_worker"},
+    )
     assert created.status_code == 201
-    assert demo_api.post(f"/api/members/{created.json()['id']}/status", json={"status": "active"},
-                         headers=coordinator["headers"]).json()["status"] == "active"
+    assert (
+        demo_api.post(
+            f"/api/members/{created.json()['id']}/status", json={"status": "active"}, headers=coordinator["headers"]
+        ).json()["status"]
+        == "active"
+    )

@@ -16,8 +16,11 @@ PASSWORD = "cymru-demo"
 def test_a_coordinator_rosters_next_week_on_the_demo_and_members_see_their_shifts(demo_api, demo_app, demo_session):
     coordinator = sign_in(demo_api, "coordinator@demo.coop", PASSWORD)
     monday, sunday = next_week(today_local())
-    started = demo_api.post("/api/roster-runs", headers=coordinator,
-                            json={"starts_on": str(monday), "ends_on": str(sunday), "time_limit_s": 10})
+    started = demo_api.post(
+        "/api/roster-runs",
+        headers=coordinator,
+        json={"starts_on": str(monday), "ends_on": str(sunday), "time_limit_s": 10},
+    )
     assert started.status_code == 202 and started.json()["status"] == "queued"
     demo_app.state.queue.drain()
     run = demo_api.get(f"/api/roster-runs/{started.json()['id']}", headers=coordinator).json()

@@ -197,8 +197,9 @@ def test_the_demo_is_the_same_people_and_places_every_time_it_is_loaded(demo_ses
 
 def _people_and_places(session: Session) -> tuple:
     members = session.exec(
-        select(Member.name, Member.email, Member.profession, Member.status, Member.postcode, Member.grade)
-        .order_by(Member.email)
+        select(Member.name, Member.email, Member.profession, Member.status, Member.postcode, Member.grade).order_by(
+            Member.email
+        )
     ).all()
     clients = session.exec(
         select(Client.name, Client.kind, Client.postcode, Client.welsh_medium).order_by(Client.id)

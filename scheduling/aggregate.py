@@ -2,7 +2,8 @@
 
 A ward asking for three nurses on the same night, or a care provider for two carers at the same visit,
 sends three or two open shifts that no rule and no objective term can tell apart: same client, day,
-times, kind, priority and cover run, and the same members eligible, at the same distance. As separate
+times, kind, priority and cover run, and the same members eligible, at the same distance (and the others
+failing the same rules). As separate
 shifts they are symmetric copies that CP-SAT, the local search and the relaxation all explore in every
 order; as one shift with ``demand = n`` the model is smaller and the search has nothing to permute.
 The merged roster is split back onto the original shift ids, so callers never see a merged id.
@@ -48,12 +49,15 @@ def _shift_key(shift: Shift) -> tuple | None:
     )
 
 
-def _who_may_take(problem: RosterProblem) -> dict[str, list[tuple[str, int]]]:
-    """Per shift id, the members eligible for it and their distance to it, in problem order."""
-    who: dict[str, list[tuple[str, int]]] = defaultdict(list)
+def _who_may_take(problem: RosterProblem) -> dict[str, list[tuple]]:
+    """Per shift id, the members eligible for it and their distance to it, and the others with the rules
+    they fail (explanations count those), in problem order."""
+    who: dict[str, list[tuple]] = defaultdict(list)
     for w in problem.workers:
         for sid in w.eligible_shift_ids:
             who[sid].append((w.id, w.travel_metres.get(sid, 0)))
+        for sid, reasons in w.ineligible_reasons.items():
+            who[sid].append((w.id, reasons))
     return who
 
 

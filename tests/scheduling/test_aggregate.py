@@ -37,6 +37,16 @@ def test_shifts_with_different_members_or_distances_stay_apart():
     assert demand["a2"] == 2
 
 
+def test_shifts_whose_ineligible_members_fail_different_rules_stay_apart():
+    # Same members eligible, but the unfilled shifts' explanations would count different rules.
+    p = _three_nights_asked_twice()
+    outsider = member("dee", [], ineligible_reasons={"a2": ("too_far",), "b2": ("missing_skill",)})
+    merged = merge_identical(problem(list(p.shifts), [*p.workers, outsider]))
+    demand = {s.id: s.demand for s in merged.problem.shifts}
+    assert demand["a2"] == demand["b2"] == 1
+    assert demand["a1"] == 2
+
+
 def test_the_merged_roster_lands_on_the_original_shifts_at_the_same_cost():
     p = _three_nights_asked_twice(members=("ann", "bob"))
     solution = solve_checked(p)

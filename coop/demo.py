@@ -1361,6 +1361,14 @@ def _plan_recent(work: _Work) -> None:
                 work.requests.remove(request)
 
 
+def _urgent_day(demo, starts: time) -> date:
+    """The local date of the next shift starting at ``starts`` that is more than an hour away: today's or
+    tomorrow's, so it always starts within a day."""
+    return (
+        demo.today if at_local(demo.today, starts) - demo.now > timedelta(hours=1) else demo.today + timedelta(days=1)
+    )
+
+
 def _plan_ahead(work: _Work) -> None:
     """Three weeks of cover: about a third booked; next week mostly open, for a roster run to fill."""
     demo, rng = work.demo, work.rng
@@ -1374,14 +1382,23 @@ def _plan_ahead(work: _Work) -> None:
     # The named sign-ins' coming weeks are set by _plan_named_work, and the walk-throughs book them.
     named_ids = {m.id for m in demo.named_members.values()}
 
-    # Urgent: still open and starting within a day (tonight's night, tomorrow's first shifts).
-    tomorrow = today + timedelta(days=1)
-    _plan(work, find("Emergency Department"), "night", today, notes="Tonight: two nurses off sick.", keep_open=True)
-    _plan(work, find("Emergency Department"), "early", tomorrow, notes="Sickness cover.", keep_open=True)
-    _plan(work, find("Ward 7 Elderly Care"), "early", tomorrow, keep_open=True)
-    _plan(work, find("Gofal Cymunedol Taf Homecare"), "morning_visit", tomorrow, keep_open=True)
-    if tomorrow.weekday() < 5:
-        _plan(work, find("Ninian Park Primary School"), "full_day", tomorrow, notes="Teacher off sick.", keep_open=True)
+    # Urgent: still open and starting within a day of whenever the demo is loaded (the next night, the next
+    # earlies and lates), so a coordinator has urgent cover to book at any hour, after midnight too.
+    ward, care_times, school_times = (
+        DEFAULT_PATTERNS[k] for k in (ClientKind.ward, ClientKind.care_provider, ClientKind.school)
+    )
+    next_night, next_early = _urgent_day(demo, ward["night"][1]), _urgent_day(demo, ward["early"][1])
+    _plan(work, find("Emergency Department"), "night", next_night, notes="Two nurses off sick.", keep_open=True)
+    _plan(work, find("Emergency Department"), "early", next_early, notes="Sickness cover.", keep_open=True)
+    _plan(work, find("Ward 7 Elderly Care"), "early", next_early, keep_open=True)
+    _plan(work, find("Ward 7 Elderly Care"), "late", _urgent_day(demo, ward["late"][1]), keep_open=True)
+    visit_day = _urgent_day(demo, care_times["morning_visit"][1])
+    _plan(work, find("Gofal Cymunedol Taf Homecare"), "morning_visit", visit_day, keep_open=True)
+    school_day = _urgent_day(demo, school_times["full_day"][1])
+    if school_day.weekday() < 5:
+        _plan(
+            work, find("Ninian Park Primary School"), "full_day", school_day, notes="Teacher off sick.", keep_open=True
+        )
 
     # A long-term cover run: ten school days as one request, from next Monday.
     _plan(

@@ -1384,14 +1384,14 @@ def _plan_ahead(work: _Work) -> None:
 
     # Urgent: still open and starting within a day of whenever the demo is loaded (the next night, the next
     # earlies and lates), so a coordinator has urgent cover to book at any hour, after midnight too.
-    ward, care_times, school_times = (
+    ward_times, care_times, school_times = (
         DEFAULT_PATTERNS[k] for k in (ClientKind.ward, ClientKind.care_provider, ClientKind.school)
     )
-    next_night, next_early = _urgent_day(demo, ward["night"][1]), _urgent_day(demo, ward["early"][1])
+    next_night, next_early = _urgent_day(demo, ward_times["night"][1]), _urgent_day(demo, ward_times["early"][1])
     _plan(work, find("Emergency Department"), "night", next_night, notes="Two nurses off sick.", keep_open=True)
     _plan(work, find("Emergency Department"), "early", next_early, notes="Sickness cover.", keep_open=True)
     _plan(work, find("Ward 7 Elderly Care"), "early", next_early, keep_open=True)
-    _plan(work, find("Ward 7 Elderly Care"), "late", _urgent_day(demo, ward["late"][1]), keep_open=True)
+    _plan(work, find("Ward 7 Elderly Care"), "late", _urgent_day(demo, ward_times["late"][1]), keep_open=True)
     visit_day = _urgent_day(demo, care_times["morning_visit"][1])
     _plan(work, find("Gofal Cymunedol Taf Homecare"), "morning_visit", visit_day, keep_open=True)
     school_day = _urgent_day(demo, school_times["full_day"][1])

@@ -63,6 +63,7 @@ def test_a_run_is_watched_reviewed_and_applied(coordinator, demo_app):
 
     progress = coordinator.get(f"{path}/progress.json").json()
     assert progress["status"] == "done" and progress["finished"] is True
+    assert 0 < progress["value"] <= progress["max"]  # a finished run's bar shows the time it took
     html = coordinator.get(path).text
     assert "Finished" in html and "<progress" not in html
     assert "Proposed bookings, day by day" in html and "Why: Fills the shift" in html

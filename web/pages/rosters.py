@@ -58,13 +58,16 @@ def progress_view(page: Page, run: RosterRunPublic) -> dict[str, Any]:
     """What the progress bar shows, as the page renders it and as progress.json answers (already in words)."""
     progress = run.progress or {}
     elapsed = float(progress.get("elapsed_s") or 0.0)
+    if run.started_at and run.finished_at:
+        # A run that found its roster before reporting any progress still took the time it took.
+        elapsed = max(elapsed, (run.finished_at - run.started_at).total_seconds())
     limit = run.time_limit_s
     objective, bound = progress.get("objective"), progress.get("bound")
     return {
         "status": run.status,
         "finished": run.status in ("done", "failed"),
         "status_text": _status_text(page, run),
-        "value": round(min(elapsed, limit), 1),
+        "value": round(min(elapsed, limit), 3),
         "max": limit,
         "elapsed_text": page._(
             "%(elapsed)s of %(limit)s seconds", elapsed=_number(min(elapsed, limit), 1), limit=limit

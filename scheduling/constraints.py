@@ -46,7 +46,7 @@ def add_max_shifts_per_day(rm: RosterModel) -> None:
             continue
         for day in rm.day_range(worker):
             shifts = rm.shifts_on(worker.id, day)
-            fixed = sum(1 for f in worker.fixed_shifts if f.day == day)
+            fixed = rm.fixed[worker.id].per_day[day]
             if fixed == 0 and worker.max_shifts_per_day == 1 and len({s.start for s in shifts}) == 1:
                 continue  # all start together: the overlap rule's at-most-one already says this
             if len(shifts) + fixed > worker.max_shifts_per_day:
@@ -68,7 +68,7 @@ def add_max_weekly_minutes(rm: RosterModel) -> None:
         for shift in rm.candidates.shifts_of[worker.id]:
             by_week[horizon.week_of_day(shift.day)].append(shift)
         for week, shifts in by_week.items():
-            fixed = sum(f.minutes for f in worker.fixed_shifts if horizon.week_of_day(f.day) == week)
+            fixed = rm.fixed[worker.id].minutes_by_week[week]
             if fixed + sum(s.minutes for s in shifts) > worker.max_weekly_minutes:
                 rm.model.add(
                     sum(s.minutes * rm.x[worker.id, s.id] for s in shifts) <= worker.max_weekly_minutes - fixed
@@ -161,7 +161,6 @@ def add_forbidden_successions(rm: RosterModel) -> None:
 
 def add_max_shifts_by_kind(rm: RosterModel) -> None:
     """Hard: at most ``max_shifts_by_kind[kind]`` shifts of each kind over the horizon (fixed included)."""
-    h = rm.problem.horizon.num_days
     for worker in rm.problem.workers:
         if not worker.max_shifts_by_kind:
             continue
@@ -169,7 +168,7 @@ def add_max_shifts_by_kind(rm: RosterModel) -> None:
         for s in rm.candidates.shifts_of[worker.id]:
             by_kind[s.kind].append(rm.x[worker.id, s.id])
         for kind, limit in worker.max_shifts_by_kind.items():
-            fixed = sum(1 for f in worker.fixed_shifts if f.kind == kind and 0 <= f.day < h)
+            fixed = rm.fixed[worker.id].kinds_in_horizon[kind]
             if len(by_kind[kind]) + fixed > limit:
                 rm.model.add(sum(by_kind[kind]) <= limit - fixed)
 
@@ -180,7 +179,7 @@ def add_total_minutes_bounds(rm: RosterModel) -> None:
         if worker.min_total_minutes is None and worker.max_total_minutes is None:
             continue
         shifts = rm.candidates.shifts_of[worker.id]
-        fixed = sum(f.minutes for f in worker.fixed_shifts if 0 <= f.day < rm.problem.horizon.num_days)
+        fixed = rm.fixed[worker.id].minutes_in_horizon
         total = cp_model.LinearExpr.weighted_sum([rm.x[worker.id, s.id] for s in shifts], [s.minutes for s in shifts])
         if worker.max_total_minutes is not None:
             rm.model.add(total <= worker.max_total_minutes - fixed)
@@ -254,10 +253,6 @@ def add_run_automaton(rm: RosterModel) -> None:
     much better bounds. Used only when a worker has a minimum run rule and no fixed shift outside the
     horizon (those would need history states).
     """
-    import os
-
-    if os.environ.get("NOAUTO"):
-        return
     h = rm.problem.horizon.num_days
     for worker in rm.problem.workers:
         if worker.min_consecutive_days <= 1 and worker.min_consecutive_days_off <= 1:

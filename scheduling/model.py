@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from scheduling.candidates import Candidates, find_candidates
+from scheduling.fixed import FixedIndex, index_fixed
 from scheduling.problem import RosterProblem, Shift, Worker
 
 Term = cp_model.IntVar | int
@@ -29,13 +30,16 @@ class RosterModel:
     x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     shifts: dict[str, Shift] = field(default_factory=dict)
     workers: dict[str, Worker] = field(default_factory=dict)
+    fixed: dict[str, FixedIndex] = field(default_factory=dict)
+    """Each worker's fixed shifts, indexed (see :mod:`scheduling.fixed`)."""
     _days: dict[tuple[str, int], Term] = field(default_factory=dict)
     _nights: dict[tuple[str, int], Term] = field(default_factory=dict)
     _by_day: dict[str, dict[int, list[Shift]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, problem: RosterProblem) -> RosterModel:
-        rm = cls(problem=problem, candidates=find_candidates(problem))
+        fixed = index_fixed(problem)
+        rm = cls(problem=problem, candidates=find_candidates(problem, fixed), fixed=fixed)
         rm.shifts = problem.shift_by_id()
         rm.workers = {w.id: w for w in problem.workers}
         for worker in problem.workers:
@@ -68,30 +72,29 @@ class RosterModel:
         """1 if the worker works on ``day`` (a shift starting that day), as a literal or constant."""
         key = (worker_id, day)
         if key not in self._days:
-            worker = self.workers[worker_id]
-            if any(f.day == day for f in worker.fixed_shifts):
+            if day in self.fixed[worker_id].days:
                 self._days[key] = 1
             else:
-                self._days[key] = self._or_literal(worker, day, self.shifts_on(worker_id, day), "works")
+                shifts = self.shifts_on(worker_id, day)
+                self._days[key] = self._or_literal(self.workers[worker_id], day, shifts, "works")
         return self._days[key]
 
     def nights_on(self, worker_id: str, day: int) -> Term:
         """1 if the worker works a night shift starting on ``day``."""
         key = (worker_id, day)
         if key not in self._nights:
-            worker = self.workers[worker_id]
-            if any(f.day == day and f.is_night for f in worker.fixed_shifts):
+            if day in self.fixed[worker_id].night_days:
                 self._nights[key] = 1
             else:
                 nights = [s for s in self.shifts_on(worker_id, day) if s.is_night]
-                self._nights[key] = self._or_literal(worker, day, nights, "nights")
+                self._nights[key] = self._or_literal(self.workers[worker_id], day, nights, "nights")
         return self._nights[key]
 
     def day_range(self, worker: Worker) -> range:
         """Days to scan for day-pattern rules: the horizon plus days of fixed shifts around it."""
-        days = [f.day for f in worker.fixed_shifts]
-        first = min([0, *days])
-        last = max([self.problem.horizon.num_days - 1, *days])
+        days = self.fixed[worker.id].days
+        first = min(0, min(days, default=0))
+        last = max(self.problem.horizon.num_days - 1, max(days, default=0))
         return range(first, last + 1)
 
     def add_clause(self, literals: list[tuple[Term, bool]]) -> None:

@@ -121,7 +121,7 @@ def reward_continuity_run(rm: RosterModel, weights: Weights) -> list[Penalty]:
     for group, days in by_group.items():
         for day, today in days.items():
             for worker in rm.problem.workers:
-                fixed_before = any(f.continuity_group == group and f.day == day - 1 for f in worker.fixed_shifts)
+                fixed_before = (group, day - 1) in rm.fixed[worker.id].group_days
                 for sid in today:
                     if (worker.id, sid) not in rm.x:
                         continue
@@ -182,7 +182,7 @@ def wanted_minutes(rm: RosterModel, worker_id: str) -> int:
 
 
 def fixed_minutes_in_horizon(rm: RosterModel, worker_id: str) -> int:
-    return sum(f.minutes for f in rm.workers[worker_id].fixed_shifts if 0 <= f.day < rm.problem.horizon.num_days)
+    return rm.fixed[worker_id].minutes_in_horizon
 
 
 def penalise_fairness_shortfall(rm: RosterModel, weights: Weights) -> list[Penalty]:

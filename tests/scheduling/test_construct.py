@@ -69,3 +69,12 @@ def test_phased_strategy_on_a_large_model_builds_then_improves_a_roster_the_chec
     assert result.status == "FEASIBLE" and result.bound == 0.0
     assert result.check.violations == []
     assert result.objective == result.check.objective == 100
+
+
+def test_the_first_roster_gets_more_time_only_when_the_search_could_not_cover_the_model_once():
+    from scheduling.solve import CONSTRUCT_FRACTION, construct_fraction
+
+    least, most = CONSTRUCT_FRACTION
+    assert construct_fraction(35_260, 600) == least  # Instance20: the search goes over it many times
+    assert least < construct_fraction(1_039_432, 600) < most  # Instance24
+    assert construct_fraction(1_039_432, 60) == most

@@ -7,7 +7,6 @@ import random
 from scheduling.candidates import clash_with_fixed, exclusion_reason
 from scheduling.fixed import FixedIndex
 from scheduling.problem import FixedShift
-
 from tests.scheduling.builders import at, member, problem, shift
 
 

@@ -3,10 +3,12 @@ never breaks a rule, and never leaves a roster worse."""
 
 from __future__ import annotations
 
+import random
 import time
+from collections import Counter
 
 from scheduling import DEFAULT_WEIGHTS, SolveParameters, solve, validate_roster
-from scheduling.refill import FILL_ONLY, refill, sub_problem, unfilled_cost
+from scheduling.refill import FILL_ONLY, MIN_SHARE, NEIGHBOURHOODS, _Moves, refill, sub_problem, unfilled_cost
 from tests.scheduling.builders import member, night, problem, shift
 
 
@@ -86,3 +88,27 @@ def test_improving_a_benchmark_style_roster_lowers_its_cost_to_the_optimum_and_k
 
     assert validate_roster(p, sorted(better)) == []
     assert _cost(p, better) == best.objective < _cost(p, start)
+
+
+def test_a_short_move_re_rosters_members_who_may_take_a_short_shift_around_its_day():
+    shifts = [shift(f"d{d}", d, demand=1 if d != 5 else 2, under_weight=100) for d in range(7)]
+    ids = [s.id for s in shifts]
+    workers = [member(m, ids) for m in "abc"] + [member("z", [i for i in ids if i != "d5"])]
+    p = problem(shifts, workers)
+    roster = {(f"d{d}", "a") for d in range(7) if d != 5} | {("d5", "b")}  # d5 is one short
+    moves = _Moves(p, random.Random(0))
+
+    for _ in range(20):
+        members, window = moves.choose("short", roster)
+        assert 5 in window and len(window) == 2
+        assert "z" not in members  # z may not take d5
+
+
+def test_every_neighbourhood_keeps_a_share_of_the_moves_after_another_paid_much_more():
+    p = problem([shift("d0", 0)], [member("a", {"d0"})])
+    moves = _Moves(p, random.Random(1))
+    for _ in range(50):
+        moves.record("days", 10_000, 0.1, proven=False)
+    picks = Counter(moves.pick() for _ in range(3000))
+    assert set(picks) == set(NEIGHBOURHOODS)
+    assert all(picks[k] > 0.6 * MIN_SHARE * 3000 for k in NEIGHBOURHOODS if k != "days")

@@ -285,10 +285,10 @@ def improve(
     while time.perf_counter() < deadline - 0.1:
         started = time.perf_counter()
         kind = moves.pick()
-        chosen_ = moves.choose(kind, roster)
-        if chosen_ is None:
+        picked = moves.choose(kind, roster)
+        if picked is None:
             continue
-        members, window = chosen_
+        members, window = picked
         sub = sub_problem(problem, roster, members, window)
         sub_ids = {s.id for s in sub.shifts}
         current = {(sid, wid) for sid, wid in roster if wid in members and sid in sub_ids}

@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from scheduling.aggregate import merge_hint, merge_identical, split_solution
 from scheduling.bounds import fill_lower_bound
 from scheduling.constraints import HARD, REDUNDANT
-from scheduling.construct import member_by_member
+from scheduling.construct import light_presolve, member_by_member
 from scheduling.explain import brief_solution, explain
 from scheduling.model import RosterModel
 from scheduling.objective import DEFAULT_WEIGHTS, Penalty, Weights, build_objective, exact_cover_cost
@@ -431,8 +431,7 @@ roster run's time before the search starts; the staged strategy then presolves l
 
 def _light_presolve_if_large(solver: cp_model.CpSolver, model: cp_model.CpModel) -> None:
     if len(model.proto.variables) > LARGE_MODEL_VARIABLES:
-        p = solver.parameters
-        p.max_presolve_iterations, p.cp_model_probing_level, p.symmetry_level = 1, 0, 0
+        light_presolve(solver)
 
 
 def _complete_hint(rm: RosterModel, parameters: SolveParameters, time_limit_s: float) -> cp_model.CpSolver | None:

@@ -318,7 +318,7 @@ class _Moves:
             for sid in w.eligible_shift_ids:
                 self.takers[sid].append(w.id)
         self.size, self.span = min(len(self.workers), 4), min(self.days, 14)
-        self.few_days = {"days": 2, "short": 2}
+        self.few_days = dict.fromkeys(("days", "short"), min(self.days, 2))
         self.rate = dict.fromkeys(NEIGHBOURHOODS, 1.0)
 
     def pick(self) -> str:

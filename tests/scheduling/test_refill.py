@@ -112,3 +112,12 @@ def test_every_neighbourhood_keeps_a_share_of_the_moves_after_another_paid_much_
     picks = Counter(moves.pick() for _ in range(3000))
     assert set(picks) == set(NEIGHBOURHOODS)
     assert all(picks[k] > 0.6 * MIN_SHARE * 3000 for k in NEIGHBOURHOODS if k != "days")
+
+
+def test_every_kind_of_move_fits_a_one_day_horizon():
+    shifts = [shift("early", 0, 6, 14, demand=2, under_weight=100), shift("late", 0, 14, 22, under_weight=100)]
+    p = problem(shifts, [member(m, {"early", "late"}) for m in "abc"], days=1)
+    moves = _Moves(p, random.Random(2))
+    for kind in NEIGHBOURHOODS:
+        members, window = moves.choose(kind, {("early", "a")})
+        assert window == range(0, 1) and members

@@ -61,6 +61,9 @@ class SolveParameters:
         fill_fraction: the share of the time the "staged" strategy gives to filling (the rest is stage 2).
         refill_fraction: the share of it spent first on :func:`scheduling.refill.refill`, the local
             fill search, on rosters of more than ``REFILL_ABOVE_PAIRS`` eligible pairs.
+        sub_search_fraction: on "phased" models too large for the tight model, the share of the time
+            given, after CP-SAT's whole-model solve, to the neighbourhood search on sub-problems
+            (:func:`scheduling.refill.improve`) from CP-SAT's best roster.
     """
 
     time_limit_s: float = 30.0
@@ -74,6 +77,7 @@ class SolveParameters:
     lns_fraction: float = 0.0
     fill_fraction: float = 0.6
     refill_fraction: float = 0.3
+    sub_search_fraction: float = 0.0
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -231,8 +235,9 @@ def solve_phased(
     if len(lean.rm.x) > SUB_PROBLEM_SEARCH_ABOVE:
         return _phased_large(problem, lean, parameters, weights, progress, started)
     tighten = len(lean.rm.x) <= TIGHT_MODEL_MAX_DECISIONS
+    sub_search = 0.0 if tighten else parameters.sub_search_fraction
     solver = cp_model.CpSolver()
-    configure(solver, parameters, (parameters.first_fraction if tighten else 1.0) * parameters.time_limit_s)
+    configure(solver, parameters, (parameters.first_fraction if tighten else 1.0 - sub_search) * parameters.time_limit_s)
     # The full worker runs the LP at its strongest (bounds, and proofs on small rosters); with two or
     # more workers CP-SAT gives the others to its first-solution and neighbourhood workers, which on
     # these rosters improve faster than our own neighbourhood search (``lns_fraction``, off by default).
@@ -269,6 +274,8 @@ def solve_phased(
                 num_workers=solver.parameters.num_workers,
                 on_improve=report,
             )
+        if sub_search > 0 and left() > 1.0:
+            best = _search_sub_problems(problem, lean, best, parameters, weights, deadline) or best
         if tighten and left() > 0.5:
             tight = build(problem, weights, redundant=True)
             _hint_from(tight.rm, lean.rm, best.solver)
@@ -296,6 +303,31 @@ def solve_phased(
         wall=time.perf_counter() - started,
         parameters=parameters,
     )
+
+
+def _search_sub_problems(
+    problem: RosterProblem,
+    lean: BuiltModel,
+    best: Incumbent,
+    parameters: SolveParameters,
+    weights: Weights,
+    deadline: float,
+) -> Incumbent | None:
+    """From CP-SAT's best roster of the whole model, the neighbourhood search on sub-problems until
+    ``deadline``, then its roster back into the model for its exact cost; None if it is no better."""
+    rm = lean.rm
+    values = best.values
+    pairs = {(sid, wid) for (wid, sid), var in rm.x.items() if values[var.index]}
+    reserve = min(0.3 * parameters.time_limit_s, max(1.0, len(rm.x) / FIX_PAIRS_PER_SECOND))
+    workers = parameters.num_workers or os.cpu_count() or 1
+    pairs = improve(
+        problem, pairs, weights, deadline=deadline - reserve, seed=parameters.random_seed, num_workers=workers
+    )
+    _hint_pairs(rm, pairs)
+    final = _complete_hint(rm, parameters, max(deadline - time.perf_counter(), 10.0 * reserve))
+    if final is None or round(final.objective_value) >= best.objective:
+        return None
+    return incumbent_from(final)
 
 
 TIGHT_MODEL_MAX_DECISIONS = 2_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 
 from scheduling import SolveParameters, solve, validate_roster
 from scheduling.constraints import run_automaton
@@ -100,3 +101,27 @@ def test_a_week_too_large_to_model_in_the_time_gets_its_refilled_roster(monkeypa
 def test_phased_strategy_on_a_very_large_model_searches_sub_problems_to_the_same_optimum(monkeypatch):
     monkeypatch.setattr(importlib.import_module("scheduling.solve"), "SUB_PROBLEM_SEARCH_ABOVE", 0)
     _same_optimum_as_the_portfolio(_two_members_one_week(), time_limit_s=4)
+
+
+def test_phased_strategy_hands_a_mid_sized_model_to_the_sub_problem_search_and_reaches_the_same_optimum(monkeypatch):
+    monkeypatch.setattr(importlib.import_module("scheduling.solve"), "TIGHT_MODEL_MAX_DECISIONS", 0)
+    _same_optimum_as_the_portfolio(_two_members_one_week(), time_limit_s=4, sub_search_fraction=0.5)
+
+
+def test_the_sub_problem_search_lowers_a_whole_model_roster_to_the_optimum_at_its_exact_cost():
+    from scheduling.search import incumbent_from
+    from scheduling.solve import _complete_hint, _hint_pairs, _search_sub_problems, build
+
+    p = _two_members_one_week()
+    plain = solve(p, SolveParameters(time_limit_s=5, num_workers=1))
+    parameters = SolveParameters(time_limit_s=3, num_workers=1)
+    lean = build(p, redundant=False)
+    _hint_pairs(lean.rm, [("s0", "ann")])  # a poor roster: one shift of the week
+    poor = incumbent_from(_complete_hint(lean.rm, parameters, 2.0))
+    assert poor.objective > plain.objective
+
+    better = _search_sub_problems(p, lean, poor, parameters, lean.weights, deadline=time.perf_counter() + 3)
+
+    assert better is not None and better.objective == plain.objective
+    pairs = [(sid, wid) for (wid, sid), var in lean.rm.x.items() if better.values[var.index]]
+    assert validate_roster(p, pairs) == []

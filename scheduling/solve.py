@@ -237,7 +237,9 @@ def solve_phased(
     tighten = len(lean.rm.x) <= TIGHT_MODEL_MAX_DECISIONS
     sub_search = 0.0 if tighten else parameters.sub_search_fraction
     solver = cp_model.CpSolver()
-    configure(solver, parameters, (parameters.first_fraction if tighten else 1.0 - sub_search) * parameters.time_limit_s)
+    configure(
+        solver, parameters, (parameters.first_fraction if tighten else 1.0 - sub_search) * parameters.time_limit_s
+    )
     # The full worker runs the LP at its strongest (bounds, and proofs on small rosters); with two or
     # more workers CP-SAT gives the others to its first-solution and neighbourhood workers, which on
     # these rosters improve faster than our own neighbourhood search (``lns_fraction``, off by default).

@@ -15,6 +15,7 @@ are two workers, finds one in a tenth of a second. Hence at least two workers fo
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 from ortools.sat.python import cp_model
 
@@ -30,7 +31,9 @@ RETRY_SECONDS = (1.0, 10.0, 10.0, 30.0)
 """The further attempts for a member whose share found no roster, each with another seed: 0.12 s a member
 (Instance20 at 60 s) is sometimes too little for a 26-week member's first roster, and how long CP-SAT
 takes for it depends on the seed (Instance22's member H: none in 10 s with seed 0; 9.5, 3.2 and 1.8 s with
-seeds 1, 2 and 3)."""
+seeds 1, 2 and 3). Instance22 at 600 s found no roster at 235 s once a member had failed all five; its
+members N and AC, in a scratch run: a first roster in 0.5–6.0 s with three or four of seeds 0–3, none in
+10 s with the others, so a member failing every attempt is bad luck that further seeds undo."""
 
 
 def light_presolve(solver: cp_model.CpSolver) -> None:
@@ -38,6 +41,15 @@ def light_presolve(solver: cp_model.CpSolver) -> None:
     a first roster in 0.3 s instead of 0.6 s, most of which was presolve."""
     p = solver.parameters
     p.max_presolve_iterations, p.cp_model_probing_level, p.symmetry_level = 1, 0, 0
+
+
+def _attempts(share: float, give_up: float | None) -> Iterator[float]:
+    """The time limits of a member's attempts: its share, ``RETRY_SECONDS``, then the last of them again
+    while an attempt still ends before ``give_up`` (a ``time.perf_counter()`` value)."""
+    yield share
+    yield from RETRY_SECONDS
+    while give_up is not None and time.perf_counter() + RETRY_SECONDS[-1] < give_up:
+        yield RETRY_SECONDS[-1]
 
 
 MIN_WORKERS = 2
@@ -51,12 +63,14 @@ def member_by_member(
     deadline: float,
     num_workers: int = MIN_WORKERS,
     seed: int = 0,
+    give_up: float | None = None,
 ) -> Roster | None:
     """A roster of ``problem`` within every hard rule, each member rostered in turn with what the others
     already hold fixed, sharing the time to ``deadline`` (a ``time.perf_counter()`` value) equally.
 
     Returns the (shift id, member id) pairs, or None when some member's rules admit no roster at all
-    (or CP-SAT found none in its share and then in each of ``RETRY_SECONDS``)."""
+    (or CP-SAT found none in its share, then in each of ``RETRY_SECONDS``, then in further attempts of
+    the last of them, each with another seed, until ``give_up``)."""
     roster: Roster = set()
     horizon = range(problem.horizon.num_days)
     order = sorted(problem.workers, key=lambda w: (len(w.eligible_shift_ids), w.id))
@@ -66,7 +80,7 @@ def member_by_member(
         sub = sub_problem(problem, roster, {worker.id}, horizon)
         rm = engine_model(sub, weights)
         share = max(MIN_SECONDS_PER_MEMBER, (deadline - time.perf_counter()) / (len(order) - done))
-        for attempt, limit_s in enumerate((share, *RETRY_SECONDS)):
+        for attempt, limit_s in enumerate(_attempts(share, give_up)):
             solver = cp_model.CpSolver()
             solver.parameters.max_time_in_seconds = limit_s
             solver.parameters.num_workers = max(MIN_WORKERS, num_workers)

@@ -373,6 +373,7 @@ def _phased_large(
         deadline=started + construct_fraction(len(lean.rm.x), parameters.time_limit_s) * parameters.time_limit_s,
         num_workers=workers,
         seed=parameters.random_seed,
+        give_up=deadline,
     )
     if pairs is None:  # some member's rules admit no roster, or CP-SAT found none in the time
         return RosterSolution(status="UNKNOWN", wall_time_s=time.perf_counter() - started)

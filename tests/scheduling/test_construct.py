@@ -78,3 +78,21 @@ def test_the_first_roster_gets_more_time_only_when_the_search_could_not_cover_th
     assert construct_fraction(35_260, 600) == least  # Instance20: the search goes over it many times
     assert least < construct_fraction(1_039_432, 600) < most  # Instance24
     assert construct_fraction(1_039_432, 60) == most
+
+
+def test_a_member_without_a_roster_is_tried_again_with_new_seeds_until_the_run_must_give_up():
+    from itertools import islice
+
+    from scheduling.construct import RETRY_SECONDS, _attempts
+
+    assert list(_attempts(0.5, None)) == [0.5, *RETRY_SECONDS]
+    far = time.perf_counter() + 1000 * RETRY_SECONDS[-1]
+    assert list(islice(_attempts(0.5, far), 8)) == [
+        0.5,
+        *RETRY_SECONDS,
+        RETRY_SECONDS[-1],
+        RETRY_SECONDS[-1],
+        RETRY_SECONDS[-1],
+    ]
+    near = time.perf_counter() + RETRY_SECONDS[-1] / 2  # a further attempt would end after it
+    assert list(_attempts(0.5, near)) == [0.5, *RETRY_SECONDS]

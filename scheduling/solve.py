@@ -367,18 +367,18 @@ def _phased_large(
     the objective is a non-negative penalty), and ``progress`` hears of the roster once, at the end."""
     deadline = started + parameters.time_limit_s
     workers = parameters.num_workers or os.cpu_count() or 1
+    # Taking the roster back into the model costs about what building it did.
+    reserve = min(0.3 * parameters.time_limit_s, max(2.0, len(lean.rm.x) / FIX_PAIRS_PER_SECOND))
     pairs = member_by_member(
         problem,
         weights,
         deadline=started + construct_fraction(len(lean.rm.x), parameters.time_limit_s) * parameters.time_limit_s,
         num_workers=workers,
         seed=parameters.random_seed,
-        give_up=deadline,
+        give_up=deadline - reserve,
     )
     if pairs is None:  # some member's rules admit no roster, or CP-SAT found none in the time
         return RosterSolution(status="UNKNOWN", wall_time_s=time.perf_counter() - started)
-    # Taking the roster back into the model costs about what building it did.
-    reserve = min(0.3 * parameters.time_limit_s, max(2.0, len(lean.rm.x) / FIX_PAIRS_PER_SECOND))
     pairs = improve(
         problem, pairs, weights, deadline=deadline - reserve, seed=parameters.random_seed, num_workers=workers
     )

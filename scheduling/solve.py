@@ -307,6 +307,32 @@ def solve_phased(
     )
 
 
+def _scoring_reserve(rm: RosterModel, parameters: SolveParameters) -> float:
+    """The time kept at the end of a sub-problem search to take its roster back into the whole model: about
+    what building the model took."""
+    return min(0.3 * parameters.time_limit_s, max(2.0, len(rm.x) / FIX_PAIRS_PER_SECOND))
+
+
+def _improve_and_score(
+    problem: RosterProblem,
+    rm: RosterModel,
+    pairs: set[tuple[str, str]],
+    parameters: SolveParameters,
+    weights: Weights,
+    deadline: float,
+) -> cp_model.CpSolver | None:
+    """The neighbourhood search on sub-problems from ``pairs`` until ``deadline`` less the scoring reserve,
+    then its roster back into ``rm`` for its exact cost, taking as long as that needs (the roster is
+    feasible, so only time can fail it, and the search's work is in it). None if even that ran out."""
+    reserve = _scoring_reserve(rm, parameters)
+    workers = parameters.num_workers or os.cpu_count() or 1
+    pairs = improve(
+        problem, pairs, weights, deadline=deadline - reserve, seed=parameters.random_seed, num_workers=workers
+    )
+    _hint_pairs(rm, pairs)
+    return _complete_hint(rm, parameters, max(deadline - time.perf_counter(), 10.0 * reserve))
+
+
 def _search_sub_problems(
     problem: RosterProblem,
     lean: BuiltModel,
@@ -315,18 +341,9 @@ def _search_sub_problems(
     weights: Weights,
     deadline: float,
 ) -> Incumbent | None:
-    """From CP-SAT's best roster of the whole model, the neighbourhood search on sub-problems until
-    ``deadline``, then its roster back into the model for its exact cost; None if it is no better."""
-    rm = lean.rm
-    values = best.values
-    pairs = {(sid, wid) for (wid, sid), var in rm.x.items() if values[var.index]}
-    reserve = min(0.3 * parameters.time_limit_s, max(1.0, len(rm.x) / FIX_PAIRS_PER_SECOND))
-    workers = parameters.num_workers or os.cpu_count() or 1
-    pairs = improve(
-        problem, pairs, weights, deadline=deadline - reserve, seed=parameters.random_seed, num_workers=workers
-    )
-    _hint_pairs(rm, pairs)
-    final = _complete_hint(rm, parameters, max(deadline - time.perf_counter(), 10.0 * reserve))
+    """From CP-SAT's best roster of the whole model, :func:`_improve_and_score`; None if no better."""
+    pairs = {(sid, wid) for (wid, sid), var in lean.rm.x.items() if best.values[var.index]}
+    final = _improve_and_score(problem, lean.rm, pairs, parameters, weights, deadline)
     if final is None or round(final.objective_value) >= best.objective:
         return None
     return incumbent_from(final)
@@ -367,26 +384,19 @@ def _phased_large(
     the objective is a non-negative penalty), and ``progress`` hears of the roster once, at the end."""
     deadline = started + parameters.time_limit_s
     workers = parameters.num_workers or os.cpu_count() or 1
-    # Taking the roster back into the model costs about what building it did.
-    reserve = min(0.3 * parameters.time_limit_s, max(2.0, len(lean.rm.x) / FIX_PAIRS_PER_SECOND))
     pairs = member_by_member(
         problem,
         weights,
         deadline=started + construct_fraction(len(lean.rm.x), parameters.time_limit_s) * parameters.time_limit_s,
         num_workers=workers,
         seed=parameters.random_seed,
-        give_up=deadline - reserve,
+        give_up=deadline - _scoring_reserve(lean.rm, parameters),
     )
     if pairs is None:  # some member's rules admit no roster, or CP-SAT found none in the time
         return RosterSolution(status="UNKNOWN", wall_time_s=time.perf_counter() - started)
-    pairs = improve(
-        problem, pairs, weights, deadline=deadline - reserve, seed=parameters.random_seed, num_workers=workers
-    )
-    _hint_pairs(lean.rm, pairs)
-    # As long as it takes (the roster is feasible, so only time can fail it): the search's work is in it.
-    final = _complete_hint(lean.rm, parameters, max(deadline - time.perf_counter(), 10.0 * reserve))
+    final = _improve_and_score(problem, lean.rm, pairs, parameters, weights, deadline)
     if final is None:
-        raise RuntimeError(f"could not score a roster of {len(lean.rm.x)} decisions in {10 * reserve:.0f} s")
+        raise RuntimeError(f"could not score a roster of {len(lean.rm.x)} decisions in the time")
     objective, bound = round(final.objective_value), 0.0
     if progress:
         progress(objective, bound, time.perf_counter() - started)

@@ -17,11 +17,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--solution-out", type=Path, help="write the roster as JSON here")
+    parser.add_argument(
+        "--sub-search",
+        type=float,
+        default=0.0,
+        help="share of the time for the sub-problem search after CP-SAT on mid-sized models (default 0)",
+    )
     parser.add_argument("--log", action="store_true", help="show CP-SAT's search log")
     args = parser.parse_args(argv)
     instance = read_instance(args.instance)
     result = solve_instance(
-        instance, time_limit_s=args.time_limit, num_workers=args.workers, seed=args.seed, log=args.log
+        instance, time_limit_s=args.time_limit, num_workers=args.workers, seed=args.seed, log=args.log,
+        sub_search_fraction=args.sub_search,
     )
     print(f"instance   {result.name}")
     print(f"status     {result.status}")

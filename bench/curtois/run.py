@@ -30,6 +30,7 @@ def solve_instance(
     seed: int = 0,
     log: bool = False,
     strategy: str = "phased",
+    sub_search_fraction: float = 0.0,
 ) -> InstanceResult:
     """Solve ``instance`` with the engine's general model, then re-check it with the checker."""
     problem = to_problem(instance)
@@ -40,6 +41,7 @@ def solve_instance(
         log_search=log,
         explain=False,
         strategy=strategy,
+        sub_search_fraction=sub_search_fraction,
     )
     solution = solve(problem, params)
     pairs = [(a.shift_id, a.member_id) for a in solution.assignments]

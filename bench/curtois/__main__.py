@@ -27,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     instance = read_instance(args.instance)
     result = solve_instance(
-        instance, time_limit_s=args.time_limit, num_workers=args.workers, seed=args.seed, log=args.log,
+        instance,
+        time_limit_s=args.time_limit,
+        num_workers=args.workers,
+        seed=args.seed,
+        log=args.log,
         sub_search_fraction=args.sub_search,
     )
     print(f"instance   {result.name}")

@@ -1,6 +1,7 @@
 """CP-SAT's whole-model solve hands over to the sub-problem search once it stops finding better rosters."""
 
 import time
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
@@ -13,7 +14,7 @@ def _golomb_ruler(marks: int) -> cp_model.CpModel:
     model = cp_model.CpModel()
     xs = [model.new_int_var(0, 200, f"mark{i}") for i in range(marks)]
     model.add(xs[0] == 0)
-    for a, b in zip(xs, xs[1:]):
+    for a, b in pairwise(xs):
         model.add(b > a)
     gaps = []
     for i in range(marks):

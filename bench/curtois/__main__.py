@@ -20,8 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sub-search",
         type=float,
-        default=0.0,
-        help="share of the time for the sub-problem search after CP-SAT on mid-sized models (default 0)",
+        default=None,
+        help="share of the time for the sub-problem search after CP-SAT on mid-sized models (default: the engine's)",
+    )
+    parser.add_argument(
+        "--stall",
+        type=float,
+        default=None,
+        help="hand over early once CP-SAT gains nothing for this share of the time (default: the engine's)",
     )
     parser.add_argument("--log", action="store_true", help="show CP-SAT's search log")
     args = parser.parse_args(argv)
@@ -33,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         log=args.log,
         sub_search_fraction=args.sub_search,
+        stall_fraction=args.stall,
     )
     print(f"instance   {result.name}")
     print(f"status     {result.status}")

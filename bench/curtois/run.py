@@ -30,10 +30,13 @@ def solve_instance(
     seed: int = 0,
     log: bool = False,
     strategy: str = "phased",
-    sub_search_fraction: float = 0.0,
+    sub_search_fraction: float | None = None,
+    stall_fraction: float | None = None,
 ) -> InstanceResult:
-    """Solve ``instance`` with the engine's general model, then re-check it with the checker."""
+    """Solve ``instance`` with the engine's general model, then re-check it with the checker. The
+    fractions left ``None`` are the engine's defaults (``SolveParameters``)."""
     problem = to_problem(instance)
+    defaults = SolveParameters()
     params = SolveParameters(
         time_limit_s=time_limit_s,
         random_seed=seed,
@@ -41,7 +44,8 @@ def solve_instance(
         log_search=log,
         explain=False,
         strategy=strategy,
-        sub_search_fraction=sub_search_fraction,
+        sub_search_fraction=defaults.sub_search_fraction if sub_search_fraction is None else sub_search_fraction,
+        stall_fraction=defaults.stall_fraction if stall_fraction is None else stall_fraction,
     )
     solution = solve(problem, params)
     pairs = [(a.shift_id, a.member_id) for a in solution.assignments]

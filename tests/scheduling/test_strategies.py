@@ -108,6 +108,11 @@ def test_phased_strategy_hands_a_mid_sized_model_to_the_sub_problem_search_and_r
     _same_optimum_as_the_portfolio(_two_members_one_week(), time_limit_s=4, sub_search_fraction=0.5)
 
 
+def test_phased_strategy_with_the_stall_rule_hands_over_and_still_reaches_the_same_optimum(monkeypatch):
+    monkeypatch.setattr(importlib.import_module("scheduling.solve"), "TIGHT_MODEL_MAX_DECISIONS", 0)
+    _same_optimum_as_the_portfolio(_two_members_one_week(), time_limit_s=4, sub_search_fraction=0.5, stall_fraction=0.1)
+
+
 def test_the_sub_problem_search_lowers_a_whole_model_roster_to_the_optimum_at_its_exact_cost():
     from scheduling.search import incumbent_from
     from scheduling.solve import _complete_hint, _hint_pairs, _search_sub_problems, build

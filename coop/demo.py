@@ -1429,6 +1429,10 @@ def _plan_ahead(work: _Work) -> None:
         skills=("ICU", "neonatal-ICU"),
         min_grade="6",
     )
+    # And cover it can fill, whatever the random requests bring: a coordinator rostering next week for the
+    # Critical Care Unit alone always has a proposal to read and apply.
+    _plan(work, find("Critical Care Unit"), "early", monday + timedelta(days=1), skills=("ICU",), keep_open=True)
+    _plan(work, find("Critical Care Unit"), "late", monday + timedelta(days=2), skills=("ICU",), keep_open=True)
     _plan(
         work,
         find("Ysgol Gyfun Gymraeg Glantaf"),

@@ -3,11 +3,16 @@ and counts the places the rest rule and the weekly maximum leave empty."""
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from scheduling import SolveParameters, solve
-from scheduling.bounds import fill_lower_bound
+from scheduling.bounds import fill_lower_bound, flow_bound
+from scheduling.candidates import find_candidates
 from scheduling.model import RosterModel
 from scheduling.refill import FILL_ONLY, unfilled_cost
-from tests.scheduling.builders import member, problem, shift
+from tests.scheduling.builders import fixed, member, problem, shift
 
 
 def _bound(p) -> float:
@@ -33,3 +38,58 @@ def test_the_bound_is_never_above_the_best_roster():
     best = solve(p, SolveParameters(time_limit_s=5, num_workers=1), weights=FILL_ONLY)
     assert best.status == "OPTIMAL"
     assert _bound(p) <= unfilled_cost(p, {(a.shift_id, a.member_id) for a in best.assignments})
+
+
+def _flow(p) -> int:
+    return flow_bound(p, find_candidates(p), {s.id: s.priority for s in p.shifts})
+
+
+def test_the_flow_bound_counts_one_shift_a_day_under_the_rest_rule():
+    # Morning and evening visits are 11 hours' rest apart only across the day, never within it.
+    shifts = [shift("am", 0, 7, 9), shift("pm", 0, 19, 20), shift("next", 1, 12, 13)]
+    p = problem(shifts, [member("ann", {"am", "pm", "next"})])
+    assert _flow(p) == 1
+
+
+def test_the_flow_bound_counts_the_weekly_hours_shortest_first():
+    shifts = [shift("s0", 0, 8, 16), shift("s1", 1, 8, 18), shift("s2", 2, 8, 18)]
+    p = problem(shifts, [member("ann", {"s0", "s1", "s2"}, max_weekly_minutes=17 * 60)])
+    assert _flow(p) == 2
+
+
+def test_the_flow_bound_counts_the_days_worked_just_before_the_horizon():
+    # Six days in a row held already: the first day of the horizon must be a day off (RULES §0.3).
+    held = tuple(fixed(f"h{d}", d) for d in range(-6, 0))
+    shifts = [shift(f"s{d}", d) for d in range(3)]
+    p = problem(shifts, [member("ann", {"s0", "s1", "s2"}, fixed_shifts=held)], days=3)
+    assert _flow(p) == 1
+    assert _flow(problem(shifts, [member("ann", {"s0", "s1", "s2"})], days=3)) == 0
+
+
+def test_the_flow_bound_weighs_urgent_places_first():
+    shifts = [shift("routine", 0), shift("urgent", 0, 9, 17, priority=5)]
+    p = problem(shifts, [member("ann", {"routine", "urgent"})])
+    assert _flow(p) == 1
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_flow_bound_is_never_above_the_best_roster(seed):
+    rng = random.Random(seed)
+    shifts = [
+        shift(f"s{n}", rng.randrange(5), *rng.choice([(7, 9), (8, 16), (12, 13), (14, 22), (20, 21)]),
+              priority=rng.choice([1, 1, 3]))
+        for n in range(14)
+    ]  # fmt: skip
+    ids = [s.id for s in shifts]
+    workers = []
+    for m in ("ann", "bob", "cat"):
+        in_a_row = rng.choice([2, 3, 6])
+        held = tuple(fixed(f"{m}h{d}", d) for d in range(-rng.randint(0, in_a_row), 0))  # within the rule
+        workers.append(
+            member(m, rng.sample(ids, 9), max_weekly_minutes=rng.choice([None, 16 * 60, 30 * 60]),
+                   max_consecutive_days=in_a_row, fixed_shifts=held)
+        )  # fmt: skip
+    p = problem(shifts, workers, days=5)
+    best = solve(p, SolveParameters(time_limit_s=10, num_workers=1), weights=FILL_ONLY)
+    assert best.status == "OPTIMAL"
+    assert _flow(p) <= unfilled_cost(p, {(a.shift_id, a.member_id) for a in best.assignments})

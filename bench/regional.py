@@ -471,6 +471,7 @@ def measure(
     demand: float = 1.0,
     profession: str | None = None,
     hint: bool = True,
+    tuning: dict[str, float] | None = None,
     log=print,
 ) -> Measured:
     """Generate the co-op at ``url``, then time the adapter, the engine, the fill and the check."""
@@ -530,7 +531,7 @@ def measure(
 
     # As a roster run does: one model per profession, each with its share of the time, "staged".
     solved = roster_service.solve_parts(
-        parts, time_limit, on_progress=on_progress, num_workers=workers, explain=explain
+        parts, time_limit, on_progress=on_progress, num_workers=workers, explain=explain, tuning=tuning
     )
     result.solve_total_s = clock.perf_counter() - t_solve
     for role, (built, solution) in zip(roles, solved, strict=True):
@@ -629,6 +630,12 @@ def _wipe(url: str) -> None:
     engine.dispose()
 
 
+def _tuning(args: argparse.Namespace) -> dict[str, float]:
+    """The engine's parameters the command line sets, by their ``SolveParameters`` names."""
+    given = {"fill_fraction": args.fill_fraction, "refill_fraction": args.refill_fraction}
+    return {name: value for name, value in given.items() if value is not None}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, nargs="+", default=[1.0], help="1 is 600 members, ~3,000 shifts")
@@ -639,6 +646,8 @@ def main() -> None:
     parser.add_argument("--no-explain", action="store_true", help="skip the reasons for each assignment")
     parser.add_argument("--profession", help="roster one profession only (as a run scoped to it does)")
     parser.add_argument("--no-hint", action="store_true", help="start the engine without the greedy first roster")
+    parser.add_argument("--fill-fraction", type=float, help="the share of each profession's time for the fill stage")
+    parser.add_argument("--refill-fraction", type=float, help="the share of the fill stage for the local search")
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -654,7 +663,7 @@ def main() -> None:
                   f"{args.workers} workers, seed {args.seed}, {args.profession or 'every profession'}")  # fmt: skip
             m = measure(url, scale=scale, seed=args.seed, time_limit=args.time_limit, workers=args.workers,
                         explain=not args.no_explain, profession=args.profession,
-                        hint=not args.no_hint)  # fmt: skip
+                        hint=not args.no_hint, tuning=_tuning(args))  # fmt: skip
             print(summary(m), flush=True)
             results.append(m)
     print()

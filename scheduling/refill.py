@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from scheduling.candidates import find_candidates
+from scheduling.candidates import Candidates, find_candidates
 from scheduling.constraints import HARD
 from scheduling.model import RosterModel
 from scheduling.objective import Weights, build_objective
@@ -149,11 +149,13 @@ def refill(
     seed: int = 0,
     members_per_move: int = 16,
     span_days: int = 3,
+    candidates: Candidates | None = None,
 ) -> Roster:
     """Improve ``roster`` (feasible) until ``deadline`` (a ``time.perf_counter()`` value) or until every
-    place that any member could take is filled; returns the best roster found."""
+    place that any member could take is filled; returns the best roster found. ``candidates`` are the
+    problem's own (:func:`scheduling.candidates.find_candidates`), when the caller has them already."""
     rng = random.Random(seed)
-    candidates = find_candidates(problem)
+    candidates = candidates or find_candidates(problem)
     shifts = problem.shifts_by_id
     roster = set(roster)
     held: dict[str, set[str]] = defaultdict(set)

@@ -583,18 +583,25 @@ def solve_staged(
     refilling = parameters.refill_fraction > 0 and pairs > REFILL_ABOVE_PAIRS
     # Building the model alone would take most of the time the local search leaves: the search gets it all.
     modelled = pairs / MODEL_PAIRS_PER_SECOND <= 0.5 * (1 - parameters.refill_fraction) * searching
+    candidates, unmodelled_bound = None, None
+    if refilling and not modelled:
+        # No model will bound this week: the flow does, first, so that the search's share holds its time.
+        candidates = find_candidates(problem)
+        unmodelled_bound = flow_bound(problem, candidates, {s.id: s.priority for s in problem.shifts})
     if refilling:
         # A large week: fill locally first (scheduling.refill), before CP-SAT even has the model built.
         share = parameters.refill_fraction if modelled else UNMODELLED_SEARCH_FRACTION
+        searched_from = time.perf_counter()
         roster = refill(
             problem,
             roster or set(),
             deadline=started + share * searching,
             seed=parameters.random_seed,
+            candidates=candidates,
         )
-        refill_s = time.perf_counter() - started
+        refill_s = time.perf_counter() - searched_from
     if roster is not None and not modelled:
-        return _unmodelled(problem, roster, parameters, started, refill_s)
+        return _unmodelled(problem, roster, parameters, started, refill_s, unmodelled_bound)
     built = build(problem, weights, redundant=False)
     model = built.rm.model
     fill_expr, unit, others = _split_fill(built.penalties)
@@ -699,12 +706,18 @@ def solve_staged(
 
 
 def _unmodelled(
-    problem: RosterProblem, roster: set[tuple[str, str]], parameters: SolveParameters, started: float, refill_s: float
+    problem: RosterProblem,
+    roster: set[tuple[str, str]],
+    parameters: SolveParameters,
+    started: float,
+    refill_s: float,
+    bound: int | None = None,
 ) -> RosterSolution:
-    """The refilled roster of a week too large to model in the time, explained briefly and without a cost."""
+    """The refilled roster of a week too large to model in the time, explained briefly and without a cost;
+    ``bound`` is the flow bound (:func:`scheduling.bounds.flow_bound`) when the caller took it already."""
     cost = unfilled_cost(problem, roster)
-    # The flow relaxation takes well under a second even here, and counts the shifts nobody may take.
-    bound = flow_bound(problem, find_candidates(problem), {s.id: s.priority for s in problem.shifts})
+    if bound is None:  # the flow relaxation counts the shifts nobody may take too
+        bound = flow_bound(problem, find_candidates(problem), {s.id: s.priority for s in problem.shifts})
     solution = brief_solution(problem, sorted(roster), status="FEASIBLE", wall_time_s=time.perf_counter() - started)
     stages = {
         "fill": {

@@ -288,10 +288,12 @@ def solve_parts(
     on_progress=None,
     num_workers: int | None = None,
     explain: bool = True,
+    tuning: dict[str, float] | None = None,
 ) -> list[tuple[adapter.Built, scheduling.RosterSolution]]:
     """Solve each profession's model in turn with its share of ``budget_s`` (by number of shifts), each from
     its greedy first roster, with the "staged" strategy (fill first, then the rest). A part the engine finds
     no roster for in time gets the greedy roster. ``on_progress(objective, bound)`` sees the running totals.
+    ``tuning`` sets other ``scheduling.SolveParameters`` fields (the benchmark's fill shares, say).
     """
     solved = []
     started = time.monotonic()
@@ -314,7 +316,12 @@ def solve_parts(
         solution = scheduling.solve(
             built.problem,
             scheduling.SolveParameters(
-                time_limit_s=share, random_seed=0, num_workers=num_workers, strategy="staged", explain=explain
+                time_limit_s=share,
+                random_seed=0,
+                num_workers=num_workers,
+                strategy="staged",
+                explain=explain,
+                **(tuning or {}),
             ),
             progress=report,
             hint=hint,

@@ -23,19 +23,21 @@ from ortools.graph.python import min_cost_flow
 from ortools.linear_solver import pywraplp
 
 from scheduling.candidates import Candidates
-from scheduling.model import RosterModel
 from scheduling.problem import RosterProblem, Shift, Worker
 
 
-def fill_lower_bound(rm: RosterModel, place_cost: Mapping[str, int], *, time_limit_s: float = 10.0) -> float | None:
-    """The least unfilled cost of the relaxation, each missing place costing ``place_cost[shift id]``, or
-    None if GLOP gave no optimum in the time."""
+def fill_lower_bound(
+    problem: RosterProblem, candidates: Candidates, place_cost: Mapping[str, int], *, time_limit_s: float = 10.0
+) -> float | None:
+    """The least unfilled cost of the relaxation over the ``candidates`` pairs, each missing place costing
+    ``place_cost[shift id]``, or None if GLOP gave no optimum in the time. GLOP lets go of the interpreter
+    while it solves, so this may run on a thread beside a search."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
     solver.SetTimeLimit(int(max(0.1, time_limit_s) * 1000))
-    problem, horizon = rm.problem, rm.problem.horizon
-    x = {key: solver.NumVar(0.0, 1.0, "") for key in rm.x}
+    horizon = problem.horizon
+    x = {(w.id, s.id): solver.NumVar(0.0, 1.0, "") for w in problem.workers for s in candidates.shifts_of.get(w.id, ())}
     on_shift: dict[str, list] = defaultdict(list)
     for (_wid, sid), var in x.items():
         on_shift[sid].append(var)
@@ -43,7 +45,7 @@ def fill_lower_bound(rm: RosterModel, place_cost: Mapping[str, int], *, time_lim
         if on_shift[shift.id]:
             solver.Add(sum(on_shift[shift.id]) <= min(shift.demand, shift.cap))
     for worker in problem.workers:
-        shifts = sorted(rm.candidates.shifts_of[worker.id], key=lambda s: s.start)
+        shifts = sorted(candidates.shifts_of.get(worker.id, ()), key=lambda s: s.start)
         if not shifts:
             continue
         mine = {s.id: x[worker.id, s.id] for s in shifts}

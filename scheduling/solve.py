@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 
 from scheduling.aggregate import merge_hint, merge_identical, split_solution
 from scheduling.bounds import fill_lower_bound, flow_bound
-from scheduling.candidates import find_candidates
+from scheduling.candidates import Candidates, find_candidates
 from scheduling.constraints import HARD, REDUNDANT
 from scheduling.construct import light_presolve, member_by_member
 from scheduling.explain import brief_solution, explain
@@ -524,6 +524,38 @@ LARGE_MODEL_VARIABLES = 20_000
 roster run's time before the search starts; the staged strategy then presolves lightly."""
 
 
+class _Bounds(threading.Thread):
+    """The fill's two bounds that need no model (:mod:`scheduling.bounds`), taken on a thread beside the
+    search: first the flow (well under a second), then, on weeks of up to ``LP_BOUND_MAX_PAIRS`` candidate
+    pairs, the linear relaxation within ``lp_time_limit_s``. The local search's CP-SAT moves use one core
+    and GLOP lets go of the interpreter while it solves, so the relaxation no longer takes the time of the
+    stages after the fill. Both count each missing place at its priority over the priorities' common
+    divisor, the model's fill unit when no shift sets its own cover weight."""
+
+    def __init__(self, problem: RosterProblem, candidates: Candidates, lp_time_limit_s: float) -> None:
+        super().__init__(name="fill-bounds", daemon=True)
+        self.problem, self.candidates, self.lp_time_limit_s = problem, candidates, lp_time_limit_s
+        common = math.gcd(*(s.priority for s in problem.shifts)) or 1
+        self.place_cost = {s.id: s.priority // common for s in problem.shifts}
+        self.flow: int | None = None
+        self.relaxed: int | None = None
+
+    def run(self) -> None:
+        self.flow = flow_bound(self.problem, self.candidates, self.place_cost)
+        if sum(len(shifts) for shifts in self.candidates.shifts_of.values()) <= LP_BOUND_MAX_PAIRS:
+            relaxed = fill_lower_bound(
+                self.problem, self.candidates, self.place_cost, time_limit_s=self.lp_time_limit_s
+            )
+            if relaxed is not None:
+                self.relaxed = math.ceil(relaxed - 1e-6)
+
+    def best(self, wait_s: float) -> int | None:
+        """The best bound finished after waiting up to ``wait_s`` seconds for the thread, or None."""
+        self.join(max(0.0, wait_s))
+        finished = [b for b in (self.flow, self.relaxed) if b is not None]
+        return max(finished) if finished else None
+
+
 def _light_presolve_if_large(solver: cp_model.CpSolver, model: cp_model.CpModel) -> None:
     if len(model.proto.variables) > LARGE_MODEL_VARIABLES:
         light_presolve(solver)
@@ -583,11 +615,10 @@ def solve_staged(
     refilling = parameters.refill_fraction > 0 and pairs > REFILL_ABOVE_PAIRS
     # Building the model alone would take most of the time the local search leaves: the search gets it all.
     modelled = pairs / MODEL_PAIRS_PER_SECOND <= 0.5 * (1 - parameters.refill_fraction) * searching
-    candidates, unmodelled_bound = None, None
-    if refilling and not modelled:
-        # No model will bound this week: the flow does, first, so that the search's share holds its time.
-        candidates = find_candidates(problem)
-        unmodelled_bound = flow_bound(problem, candidates, {s.id: s.priority for s in problem.shifts})
+    # The fill's bounds need no model: they are taken on a thread while the search runs (see _Bounds).
+    candidates = find_candidates(problem)
+    bounds = _Bounds(problem, candidates, LP_BOUND_FRACTION * searching)
+    bounds.start()
     if refilling:
         # A large week: fill locally first (scheduling.refill), before CP-SAT even has the model built.
         share = parameters.refill_fraction if modelled else UNMODELLED_SEARCH_FRACTION
@@ -601,7 +632,7 @@ def solve_staged(
         )
         refill_s = time.perf_counter() - searched_from
     if roster is not None and not modelled:
-        return _unmodelled(problem, roster, parameters, started, refill_s, unmodelled_bound)
+        return _unmodelled(problem, roster, parameters, started, refill_s, bounds.best(deadline - time.perf_counter()))
     built = build(problem, weights, redundant=False)
     model = built.rm.model
     fill_expr, unit, others = _split_fill(built.penalties)
@@ -633,7 +664,7 @@ def solve_staged(
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if given is None and roster is not None:  # the model came too late to take even the roster back
-            return _unmodelled(problem, roster, parameters, started, refill_s)
+            return _unmodelled(problem, roster, parameters, started, refill_s, bounds.best(left()))
         if given is None:
             return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
         solver, status = given, cp_model.FEASIBLE  # CP-SAT had no time to better it: the given roster stands
@@ -643,12 +674,16 @@ def solve_staged(
     # on a large week the relaxation of the main rules (scheduling.bounds) is usually the best bound there is.
     fill_best, fill_bound = round(solver.objective_value), max(searched_bound, nobody)
     place_cost = {p.shift_id: p.weight // unit for p in built.penalties if p.term == "fill"}
-    if fill_bound < fill_best:
-        fill_bound = max(fill_bound, flow_bound(problem, built.rm.candidates, place_cost))
-    if fill_bound < fill_best and len(built.rm.x) <= LP_BOUND_MAX_PAIRS and left() > 1.0:
-        relaxed = fill_lower_bound(built.rm, place_cost, time_limit_s=min(left() / 2, LP_BOUND_FRACTION * searching))
-        if relaxed is not None:
-            fill_bound = max(fill_bound, math.ceil(relaxed - 1e-6))
+    if fill_bound < fill_best and all(bounds.place_cost.get(sid) == cost for sid, cost in place_cost.items()):
+        fill_bound = max(fill_bound, bounds.best(min(left() / 2, bounds.lp_time_limit_s)) or 0)
+    elif fill_bound < fill_best:  # set cover weights (a benchmark's), not priorities: bound in the model's units
+        fill_bound = max(fill_bound, flow_bound(problem, candidates, place_cost))
+        if len(built.rm.x) <= LP_BOUND_MAX_PAIRS and left() > 1.0:
+            relaxed = fill_lower_bound(
+                problem, candidates, place_cost, time_limit_s=min(left() / 2, bounds.lp_time_limit_s)
+            )
+            if relaxed is not None:
+                fill_bound = max(fill_bound, math.ceil(relaxed - 1e-6))
     fill_proven = fill_bound >= fill_best
     stages = {
         "fill": {
@@ -714,7 +749,7 @@ def _unmodelled(
     bound: int | None = None,
 ) -> RosterSolution:
     """The refilled roster of a week too large to model in the time, explained briefly and without a cost;
-    ``bound`` is the flow bound (:func:`scheduling.bounds.flow_bound`) when the caller took it already."""
+    ``bound`` is the best of the fill's bounds taken beside the search (:class:`_Bounds`), if any finished."""
     cost = unfilled_cost(problem, roster)
     if bound is None:  # the flow relaxation counts the shifts nobody may take too
         bound = flow_bound(problem, find_candidates(problem), {s.id: s.priority for s in problem.shifts})

@@ -10,13 +10,12 @@ import pytest
 from scheduling import SolveParameters, solve
 from scheduling.bounds import fill_lower_bound, flow_bound
 from scheduling.candidates import find_candidates
-from scheduling.model import RosterModel
 from scheduling.refill import FILL_ONLY, unfilled_cost
 from tests.scheduling.builders import fixed, member, problem, shift
 
 
 def _bound(p) -> float:
-    return fill_lower_bound(RosterModel.build(p), {s.id: s.priority for s in p.shifts})
+    return fill_lower_bound(p, find_candidates(p), {s.id: s.priority for s in p.shifts})
 
 
 def test_two_members_cannot_fill_three_shifts_at_the_same_time():

@@ -61,8 +61,11 @@ class SolveParameters:
             fill as many places as possible first (``fill_fraction`` of the time, less when proven),
             then everything else with that fill kept (see :func:`solve_staged`).
         fill_fraction: the share of the time the "staged" strategy gives to filling (the rest is stage 2).
-        refill_fraction: the share of it spent first on :func:`scheduling.refill.refill`, the local
-            fill search, on rosters of more than ``REFILL_ABOVE_PAIRS`` eligible pairs.
+        refill_fraction: the share of the time spent first on :func:`scheduling.refill.refill`, the
+            local fill search, on rosters of more than ``REFILL_ABOVE_PAIRS`` eligible pairs. The local
+            search fills more a second than CP-SAT on a co-op's week: on the regional week at x1 (60 s,
+            single runs, bench/RESULTS.md) 0.7 and 0.5 left 666 and 674 places unfilled against 688 at
+            0.6 and 0.3, every profession still modelled and its quality stage run.
         sub_search_fraction: on "phased" models too large for the tight model, the share of the time
             given, after CP-SAT's whole-model solve, to the neighbourhood search on sub-problems
             (:func:`scheduling.refill.improve`) from CP-SAT's best roster.
@@ -81,8 +84,8 @@ class SolveParameters:
     strategy: str = "portfolio"
     first_fraction: float = 0.5
     lns_fraction: float = 0.0
-    fill_fraction: float = 0.6
-    refill_fraction: float = 0.3
+    fill_fraction: float = 0.7
+    refill_fraction: float = 0.5
     sub_search_fraction: float = 0.0
     stall_fraction: float = 0.0
 
@@ -494,10 +497,11 @@ def _split_fill(penalties: list[Penalty]) -> tuple[cp_model.LinearExpr, int, lis
     return expr, unit, [p for p in penalties if p.term != "fill"]
 
 
-MODEL_PAIRS_PER_SECOND = 10_000
+MODEL_PAIRS_PER_SECOND = 15_000
 """How fast the model is built and its hint completed, in eligible pairs a second (a care workers' week of
-122,000 pairs took about 6 s to build and 1 s to complete; larger weeks are slower a pair); a week that
-would take more than half the time left is not modelled, and its refilled roster stands."""
+122,000 pairs took about 6 s to build and 1 s to complete, 17,000 a second; larger weeks are slower a
+pair); a week that would take more than half the time the local search leaves is not modelled, and its
+refilled roster stands, without a quality stage."""
 
 UNMODELLED_SEARCH_FRACTION = 0.9
 """The share of the time the local search gets on a week too large to model; the rest explains it."""

@@ -15,6 +15,7 @@ second: a maximum-weight flow through each member's days, weeks and whole horizo
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,12 +27,38 @@ from scheduling.candidates import Candidates
 from scheduling.problem import RosterProblem, Shift, Worker
 
 
+class Cancel:
+    """Lets another thread stop a relaxation: before it is solved, or while GLOP solves it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._solver: pywraplp.Solver | None = None
+        self.cancelled = False
+
+    def attach(self, solver: pywraplp.Solver) -> bool:
+        """Record the solver about to solve; False if the relaxation is no longer wanted."""
+        with self._lock:
+            self._solver = solver
+            return not self.cancelled
+
+    def __call__(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            if self._solver is not None:
+                self._solver.InterruptSolve()
+
+
 def fill_lower_bound(
-    problem: RosterProblem, candidates: Candidates, place_cost: Mapping[str, int], *, time_limit_s: float = 10.0
+    problem: RosterProblem,
+    candidates: Candidates,
+    place_cost: Mapping[str, int],
+    *,
+    time_limit_s: float = 10.0,
+    cancel: Cancel | None = None,
 ) -> float | None:
     """The least unfilled cost of the relaxation over the ``candidates`` pairs, each missing place costing
-    ``place_cost[shift id]``, or None if GLOP gave no optimum in the time. GLOP lets go of the interpreter
-    while it solves, so this may run on a thread beside a search."""
+    ``place_cost[shift id]``, or None if GLOP gave no optimum in the time or ``cancel`` was called. GLOP
+    lets go of the interpreter while it solves, so this may run on a thread beside a search."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
@@ -65,7 +92,9 @@ def fill_lower_bound(
     # Unfilled cost = sum of cost × demand − sum of cost × assigned; maximise the assigned part.
     total = sum(place_cost.get(s.id, 0) * s.demand for s in problem.shifts)
     solver.Maximize(sum(place_cost.get(sid, 0) * var for (_wid, sid), var in x.items()))
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+    if cancel is not None and not cancel.attach(solver):
+        return None
+    if solver.Solve() != pywraplp.Solver.OPTIMAL or (cancel is not None and cancel.cancelled):
         return None
     return total - solver.Objective().Value()
 

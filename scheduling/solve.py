@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduling.aggregate import merge_hint, merge_identical, split_solution
-from scheduling.bounds import fill_lower_bound, flow_bound
+from scheduling.bounds import Cancel, fill_lower_bound, flow_bound
 from scheduling.candidates import Candidates, find_candidates
 from scheduling.constraints import HARD, REDUNDANT
 from scheduling.construct import light_presolve, member_by_member
@@ -534,7 +534,8 @@ class _Bounds(threading.Thread):
     pairs, the linear relaxation within ``lp_time_limit_s``. The local search's CP-SAT moves use one core
     and GLOP lets go of the interpreter while it solves, so the relaxation no longer takes the time of the
     stages after the fill. Both count each missing place at its priority over the priorities' common
-    divisor, the model's fill unit when no shift sets its own cover weight."""
+    divisor, the model's fill unit when no shift sets its own cover weight. Once the run has its answer,
+    the relaxation is stopped, so that it takes no core from the stages after it or from the next run."""
 
     def __init__(self, problem: RosterProblem, candidates: Candidates, lp_time_limit_s: float) -> None:
         super().__init__(name="fill-bounds", daemon=True)
@@ -543,19 +544,22 @@ class _Bounds(threading.Thread):
         self.place_cost = {s.id: s.priority // common for s in problem.shifts}
         self.flow: int | None = None
         self.relaxed: int | None = None
+        self.stop = Cancel()
 
     def run(self) -> None:
         self.flow = flow_bound(self.problem, self.candidates, self.place_cost)
         if sum(len(shifts) for shifts in self.candidates.shifts_of.values()) <= LP_BOUND_MAX_PAIRS:
             relaxed = fill_lower_bound(
-                self.problem, self.candidates, self.place_cost, time_limit_s=self.lp_time_limit_s
+                self.problem, self.candidates, self.place_cost, time_limit_s=self.lp_time_limit_s, cancel=self.stop
             )
             if relaxed is not None:
                 self.relaxed = math.ceil(relaxed - 1e-6)
 
     def best(self, wait_s: float) -> int | None:
-        """The best bound finished after waiting up to ``wait_s`` seconds for the thread, or None."""
+        """The best bound finished after waiting up to ``wait_s`` seconds for the thread, or None; what
+        has not finished by then is stopped."""
         self.join(max(0.0, wait_s))
+        self.stop()
         finished = [b for b in (self.flow, self.relaxed) if b is not None]
         return max(finished) if finished else None
 
@@ -670,6 +674,7 @@ def solve_staged(
         if given is None and roster is not None:  # the model came too late to take even the roster back
             return _unmodelled(problem, roster, parameters, started, refill_s, bounds.best(left()))
         if given is None:
+            bounds.stop()
             return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
         solver, status = given, cp_model.FEASIBLE  # CP-SAT had no time to better it: the given roster stands
     # The given roster's own solve fixed every decision, so its bound says nothing of other rosters.
@@ -689,6 +694,7 @@ def solve_staged(
             if relaxed is not None:
                 fill_bound = max(fill_bound, math.ceil(relaxed - 1e-6))
     fill_proven = fill_bound >= fill_best
+    bounds.stop()  # proven by CP-SAT, or bounded already: the relaxation on the thread is not wanted
     stages = {
         "fill": {
             "status": "OPTIMAL" if fill_proven else "FEASIBLE",

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from scheduling import SolveParameters, solve
-from scheduling.bounds import fill_lower_bound, flow_bound
+from scheduling.bounds import Cancel, fill_lower_bound, flow_bound
 from scheduling.candidates import find_candidates
 from scheduling.refill import FILL_ONLY, unfilled_cost
 from tests.scheduling.builders import fixed, member, problem, shift
@@ -37,6 +37,29 @@ def test_the_bound_is_never_above_the_best_roster():
     best = solve(p, SolveParameters(time_limit_s=5, num_workers=1), weights=FILL_ONLY)
     assert best.status == "OPTIMAL"
     assert _bound(p) <= unfilled_cost(p, {(a.shift_id, a.member_id) for a in best.assignments})
+
+
+def test_a_cancelled_relaxation_gives_no_bound():
+    shifts = [shift("a", 0), shift("b", 0)]
+    p = problem(shifts, [member("ann", {"a", "b"})])
+    cancel = Cancel()
+    cancel()
+    assert fill_lower_bound(p, find_candidates(p), {"a": 1, "b": 1}, cancel=cancel) is None
+    assert fill_lower_bound(p, find_candidates(p), {"a": 1, "b": 1}, cancel=Cancel()) == 1
+
+
+def test_cancelling_interrupts_the_solver_already_solving():
+    class Solving:
+        interrupted = False
+
+        def InterruptSolve(self) -> bool:  # noqa: N802 (OR-Tools' name)
+            self.interrupted = True
+            return True
+
+    cancel, solver = Cancel(), Solving()
+    assert cancel.attach(solver)
+    cancel()
+    assert solver.interrupted and cancel.cancelled and not cancel.attach(solver)
 
 
 def _flow(p) -> int:

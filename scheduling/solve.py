@@ -686,6 +686,7 @@ def solve_staged(
     if fill_bound < fill_best and all(bounds.place_cost.get(sid) == cost for sid, cost in place_cost.items()):
         fill_bound = max(fill_bound, bounds.best(min(left() / 2, bounds.lp_time_limit_s)) or 0)
     elif fill_bound < fill_best:  # set cover weights (a benchmark's), not priorities: bound in the model's units
+        bounds.stop()  # the thread's relaxation counts priorities: it would only take a core from this one
         fill_bound = max(fill_bound, flow_bound(problem, candidates, place_cost))
         if len(built.rm.x) <= LP_BOUND_MAX_PAIRS and left() > 1.0:
             relaxed = fill_lower_bound(

@@ -540,8 +540,8 @@ class _Bounds(threading.Thread):
     def __init__(self, problem: RosterProblem, candidates: Candidates, lp_time_limit_s: float) -> None:
         super().__init__(name="fill-bounds", daemon=True)
         self.problem, self.candidates, self.lp_time_limit_s = problem, candidates, lp_time_limit_s
-        common = math.gcd(*(s.priority for s in problem.shifts)) or 1
-        self.place_cost = {s.id: s.priority // common for s in problem.shifts}
+        self.unit = math.gcd(*(s.priority for s in problem.shifts)) or 1
+        self.place_cost = {s.id: s.priority // self.unit for s in problem.shifts}
         self.flow: int | None = None
         self.relaxed: int | None = None
         self.stop = Cancel()
@@ -562,6 +562,11 @@ class _Bounds(threading.Thread):
         self.stop()
         finished = [b for b in (self.flow, self.relaxed) if b is not None]
         return max(finished) if finished else None
+
+    def best_cost(self, wait_s: float) -> int | None:
+        """:meth:`best` in priorities, as :func:`scheduling.refill.unfilled_cost` counts a roster."""
+        best = self.best(wait_s)
+        return None if best is None else best * self.unit
 
 
 def _light_presolve_if_large(solver: cp_model.CpSolver, model: cp_model.CpModel) -> None:
@@ -640,7 +645,9 @@ def solve_staged(
         )
         refill_s = time.perf_counter() - searched_from
     if roster is not None and not modelled:
-        return _unmodelled(problem, roster, parameters, started, refill_s, bounds.best(deadline - time.perf_counter()))
+        return _unmodelled(
+            problem, roster, parameters, started, refill_s, bounds.best_cost(deadline - time.perf_counter())
+        )
     built = build(problem, weights, redundant=False)
     model = built.rm.model
     fill_expr, unit, others = _split_fill(built.penalties)
@@ -672,7 +679,7 @@ def solve_staged(
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if given is None and roster is not None:  # the model came too late to take even the roster back
-            return _unmodelled(problem, roster, parameters, started, refill_s, bounds.best(left()))
+            return _unmodelled(problem, roster, parameters, started, refill_s, bounds.best_cost(left()))
         if given is None:
             bounds.stop()
             return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
@@ -760,7 +767,7 @@ def _unmodelled(
     bound: int | None = None,
 ) -> RosterSolution:
     """The refilled roster of a week too large to model in the time, explained briefly and without a cost;
-    ``bound`` is the best of the fill's bounds taken beside the search (:class:`_Bounds`), if any finished."""
+    ``bound`` is the best of the fill's bounds taken beside the search (:class:`_Bounds`), in priorities."""
     cost = unfilled_cost(problem, roster)
     if bound is None:  # the flow relaxation counts the shifts nobody may take too
         bound = flow_bound(problem, find_candidates(problem), {s.id: s.priority for s in problem.shifts})

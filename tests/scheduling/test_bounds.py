@@ -11,6 +11,7 @@ from scheduling import SolveParameters, solve
 from scheduling.bounds import Cancel, fill_lower_bound, flow_bound
 from scheduling.candidates import find_candidates
 from scheduling.refill import FILL_ONLY, unfilled_cost
+from scheduling.solve import _Bounds
 from tests.scheduling.builders import fixed, member, problem, shift
 
 
@@ -60,6 +61,16 @@ def test_cancelling_interrupts_the_solver_already_solving():
     assert cancel.attach(solver)
     cancel()
     assert solver.interrupted and cancel.cancelled and not cancel.attach(solver)
+
+
+def test_the_bounds_beside_the_search_count_in_priorities_when_every_shift_is_urgent():
+    # Both shifts cost two: the thread bounds in places (one), the unmodelled roster's cost is two.
+    shifts = [shift("a", 0, priority=2), shift("b", 0, priority=2)]
+    p = problem(shifts, [member("ann", {"a", "b"})])
+    bounds = _Bounds(p, find_candidates(p), lp_time_limit_s=5)
+    bounds.start()
+    assert bounds.best(wait_s=5) == 1
+    assert bounds.best_cost(wait_s=5) == 2 == unfilled_cost(p, {("a", "ann")})
 
 
 def _flow(p) -> int:

@@ -286,11 +286,16 @@ def build_objective(rm: RosterModel, weights: Weights) -> list[Penalty]:
     penalties = [p for term in SOFT for p in term(rm, weights)]
     fill_unit = max(weights.fill, sum(p.bound for p in penalties) + 1)
     penalties += penalise_unfilled(rm, weights, fill_unit)
+    rm.model.minimize(objective_expr(penalties))
+    return penalties
+
+
+def objective_expr(penalties: list[Penalty]) -> cp_model.LinearExpr:
+    """The sum of ``penalties``, each times its weight: the objective :func:`build_objective` minimises."""
     constant = sum(p.weight * p.expr for p in penalties if isinstance(p.expr, int))
     exprs = [p.expr for p in penalties if not isinstance(p.expr, int)]
     coeffs = [p.weight for p in penalties if not isinstance(p.expr, int)]
-    rm.model.minimize(cp_model.LinearExpr.weighted_sum(exprs, coeffs) + constant)
-    return penalties
+    return cp_model.LinearExpr.weighted_sum(exprs, coeffs) + constant
 
 
 def exact_cover_cost(penalty: Penalty, demand: int, head_count: int) -> int | None:

@@ -1,0 +1,110 @@
+"""The bound from whole rosters as columns (scheduling.columns): never above any roster's cost, tight where
+a member's own rules are what leaves places empty, and no bound when a member has no roster at all."""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+
+import pytest
+
+from scheduling import SolveParameters, solve
+from scheduling.columns import Cover, column_bound, lagrangian_cover_part
+from scheduling.objective import DEFAULT_WEIGHTS, Weights
+from scheduling.solve import build
+from tests.scheduling.builders import member, night, problem, shift
+
+BENCH_LIKE = Weights(
+    fill=1,
+    continuity_run=0,
+    worked_here_before=0,
+    preferred_by_client=0,
+    fairness_max_shortfall=0,
+    fairness_total_shortfall=0,
+    member_preference=0,
+    travel_per_km=0,
+    shift_request=1,
+)
+
+
+def _bound(p, weights=DEFAULT_WEIGHTS, **kw):
+    built = build(p, weights, redundant=False)
+    return column_bound(p, built.penalties, weights, deadline=time.perf_counter() + 30, **kw)
+
+
+def _optimum(p, weights=DEFAULT_WEIGHTS) -> int:
+    solution = solve(p, SolveParameters(time_limit_s=20, num_workers=1, explain=False), weights=weights)
+    assert solution.status == "OPTIMAL"
+    return solution.objective
+
+
+def test_a_member_who_may_work_one_day_leaves_the_other_shift_empty_in_the_bound_too():
+    # Three shifts on three days, two members who may each work at most one shift (8 h over the horizon):
+    # one place stays empty in any roster, and a fraction of a roster can't cover it either.
+    shifts = [shift(f"s{d}", d, under_weight=10) for d in range(3)]
+    ids = [s.id for s in shifts]
+    p = problem(shifts, [member(m, ids, max_total_minutes=8 * 60) for m in ("ann", "bob")])
+    result = _bound(p, BENCH_LIKE)
+    assert result.converged
+    assert math.ceil(result.bound - 1e-6) == 10 == _optimum(p, BENCH_LIKE)
+
+
+def test_a_run_rule_is_kept_whole_inside_each_roster():
+    # Ann works runs of at least two days and may not work days 0 and 2: day 1 alone would be a run of
+    # one, so it stays empty with them (three places). A fraction of a roster can't hold day 1 either.
+    shifts = [shift(f"s{d}", d, under_weight=7) for d in range(5)]
+    p = problem(shifts, [member("ann", {"s1", "s3", "s4"}, min_consecutive_days=2)], days=5)
+    result = _bound(p, BENCH_LIKE)
+    assert math.ceil(result.bound - 1e-6) == 21 == _optimum(p, BENCH_LIKE)
+
+
+def test_no_bound_when_a_member_has_no_roster_within_their_own_rules():
+    shifts = [shift("s0", 0)]
+    p = problem(shifts, [member("ann", {"s0"}, min_total_minutes=16 * 60)])
+    assert _bound(p, BENCH_LIKE).bound is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_bound_is_never_above_the_best_roster(seed):
+    rng = random.Random(seed)
+    shifts = []
+    for d in range(5):
+        shifts.append(shift(f"e{d}", d, 7, 15, kind="early", priority=rng.choice([1, 2]), continuity_group="ward"))
+        shifts.append(shift(f"l{d}", d, 14, 22, kind="late", client_id="home"))
+        if rng.random() < 0.6:
+            shifts.append(night(f"n{d}", d, client_id="ward"))
+    ids = [s.id for s in shifts]
+    workers = [
+        member(
+            f"m{i}",
+            rng.sample(ids, k=rng.randint(4, len(ids))),
+            max_weekly_minutes=rng.choice([16, 24, 40]) * 60,
+            wanted_weekly_minutes=rng.choice([0, 16 * 60, 30 * 60]),
+            worked_for_clients=frozenset(rng.sample(["ward", "home"], k=rng.randint(0, 2))),
+            preferred_kinds={"late": rng.randint(0, 3)},
+            max_consecutive_days=rng.choice([2, 3, 6]),
+        )
+        for i in range(3)
+    ]
+    p = problem(shifts, workers, client_preferred_members={"home": frozenset({"m0"})})
+    result = _bound(p)
+    assert result.bound is not None
+    assert result.bound <= _optimum(p) + 1e-6
+
+
+def test_the_cover_part_counts_each_slack_at_its_cheapest():
+    cover = [Cover("a", demand=2, cap=3, under_weight=10, over_weight=1)]
+    # A price above the under-cover cost: leaving both places empty is cheaper than the price says.
+    assert lagrangian_cover_part(cover, {"a": 12.0}) == pytest.approx(2 * 12 + 2 * (10 - 12))
+    # A price below minus the over-cover cost: the extra place pays.
+    assert lagrangian_cover_part(cover, {"a": -3.0}) == pytest.approx(2 * -3 + 1 * (1 - 3))
+    assert lagrangian_cover_part(cover, {"a": 5.0}) == pytest.approx(10)
+
+
+def test_generation_stops_once_the_bound_proves_the_roster_in_hand():
+    shifts = [shift(f"s{d}", d, under_weight=10) for d in range(3)]
+    ids = [s.id for s in shifts]
+    p = problem(shifts, [member(m, ids, max_total_minutes=8 * 60) for m in ("ann", "bob")])
+    result = _bound(p, BENCH_LIKE, stop_at=10)
+    assert math.ceil(result.bound - 1e-6) >= 10

@@ -100,6 +100,10 @@ class ColumnBound:
     iterations: int = 0
     columns: dict[str, list[Column]] = field(default_factory=dict)
     seconds: float = 0.0
+    prices: dict[str, float] = field(default_factory=dict)
+    """The prices of the best bound (for :func:`reductions`)."""
+    cover: list[Cover] = field(default_factory=list, repr=False)
+    pricers: list[_Pricer] = field(default_factory=list, repr=False)
 
 
 class Priced(NamedTuple):
@@ -126,6 +130,17 @@ class _Pricer:
             add_rule(self.rm)
         self.own_cost = objective_expr(build_objective(self.rm, weights))
         self.x = {sid: var for (_wid, sid), var in self.rm.x.items()}
+
+    def probe(self, prices: dict[str, int], shift_id: str, worked: bool, time_limit_s: float, seed: int) -> float:
+        """:meth:`price`'s proven least among the rosters that work ``shift_id`` (or don't, ``worked=False``);
+        inf if there is none."""
+        domain = self.rm.model.proto.variables[self.x[shift_id].index].domain
+        low, high = domain[0], domain[1]
+        domain[0] = domain[1] = int(worked)
+        try:
+            return self.price(prices, time_limit_s, seed).least
+        finally:
+            domain[0], domain[1] = low, high
 
     def price(self, prices: dict[str, int], time_limit_s: float, seed: int) -> Priced:
         """The cheapest roster at ``prices`` (integers, PRICE_SCALE to a unit)."""
@@ -252,7 +267,7 @@ def column_bound(
     workers = [p.worker_id for p in pricers]
     largest = max([c.under_weight for c in cover] + [c.over_weight for c in cover] + [1])
     master = _Master(cover, workers, ARTIFICIAL_COST_FACTOR * largest)
-    result = ColumnBound(bound=None, columns={wid: [] for wid in workers})
+    result = ColumnBound(bound=None, columns={wid: [] for wid in workers}, cover=cover, pricers=pricers)
     seen: set[tuple[str, frozenset[str]]] = set()
     prices: dict[str, float] = {}  # the master's
     duals: dict[str, float] = {wid: math.inf for wid in workers}  # every first roster is a column
@@ -288,6 +303,7 @@ def column_bound(
             # -inf when a member's pricing ran out of time: that round proves nothing.
             if bound > -math.inf and (result.bound is None or bound > result.bound):
                 result.bound, centre = bound, at
+                result.prices = at
             added = 0
             for pricer, p in zip(pricers, priced, strict=True):
                 if p.roster is None or p.cost is None or (pricer.worker_id, p.roster) in seen:
@@ -324,3 +340,54 @@ def column_bound(
             pool.shutdown()
         result.seconds = time.perf_counter() - started
     return result
+
+
+def reductions(
+    found: ColumnBound, ceiling: int, *, deadline: float, seed: int = 0, threads: int = 1
+) -> dict[tuple[str, str], bool] | None:
+    """Reduced-cost fixing from the columns' prices: for (member id, shift id) pairs, the only value the
+    decision can take in a roster costing at most ``ceiling``; None when no roster costs that little.
+
+    At the best bound's prices every roster costs at least ``L - least_i + least_i(x_is = v)``, where
+    ``least_i`` is member i's cheapest reduced cost and ``least_i(x_is = v)`` the cheapest with the pair set
+    to ``v``: when that passes ``ceiling``, v is excluded. Each member's pairs are probed against the
+    roster their pricing prefers, with the engine's one-member model; pairs not probed by ``deadline`` stay
+    free, so what is returned is sound however far it got."""
+    if found.bound is None or not found.pricers:
+        return {}
+    scaled = {sid: math.ceil(PRICE_SCALE * pi - 1e-9) for sid, pi in found.prices.items()}
+
+    def limit() -> float:
+        return max(0.01, deadline - time.perf_counter())
+
+    pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
+    try:
+        own = (
+            list(pool.map(lambda p: p.price(scaled, limit(), seed), found.pricers))
+            if pool
+            else [p.price(scaled, limit(), seed) for p in found.pricers]
+        )
+        if any(p.roster is None for p in own):
+            return {}
+        bound = lagrangian_cover_part(found.cover, found.prices) + sum(p.least for p in own) / PRICE_SCALE
+        slack = ceiling - bound
+        if slack < -1e-6:
+            return None
+
+        def probe(pricer: _Pricer, mine: Priced) -> dict[tuple[str, str], bool]:
+            fixed = {}
+            for sid in pricer.x:
+                if time.perf_counter() >= deadline:
+                    break
+                worked = sid in mine.roster
+                other = pricer.probe(scaled, sid, not worked, limit(), seed)
+                if (other - mine.least) / PRICE_SCALE > slack + 1e-6:
+                    fixed[pricer.worker_id, sid] = worked
+            return fixed
+
+        jobs = list(zip(found.pricers, own, strict=True))
+        parts = list(pool.map(lambda j: probe(*j), jobs)) if pool else [probe(*j) for j in jobs]
+    finally:
+        if pool:
+            pool.shutdown()
+    return {pair: value for part in parts for pair, value in part.items()}

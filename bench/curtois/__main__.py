@@ -29,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="hand over early once CP-SAT gains nothing for this share of the time (default: the engine's)",
     )
+    parser.add_argument(
+        "--columns",
+        type=float,
+        default=None,
+        help="most of the time for the column bound, 0 for none (default: the engine's)",
+    )
     parser.add_argument("--log", action="store_true", help="show CP-SAT's search log")
     args = parser.parse_args(argv)
     instance = read_instance(args.instance)
@@ -40,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         log=args.log,
         sub_search_fraction=args.sub_search,
         stall_fraction=args.stall,
+        column_fraction=args.columns,
     )
     print(f"instance   {result.name}")
     print(f"status     {result.status}")

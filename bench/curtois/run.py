@@ -32,6 +32,7 @@ def solve_instance(
     strategy: str = "phased",
     sub_search_fraction: float | None = None,
     stall_fraction: float | None = None,
+    column_fraction: float | None = None,
 ) -> InstanceResult:
     """Solve ``instance`` with the engine's general model, then re-check it with the checker. The
     fractions left ``None`` are the engine's defaults (``SolveParameters``)."""
@@ -46,6 +47,7 @@ def solve_instance(
         strategy=strategy,
         sub_search_fraction=defaults.sub_search_fraction if sub_search_fraction is None else sub_search_fraction,
         stall_fraction=defaults.stall_fraction if stall_fraction is None else stall_fraction,
+        column_fraction=defaults.column_fraction if column_fraction is None else column_fraction,
     )
     solution = solve(problem, params)
     pairs = [(a.shift_id, a.member_id) for a in solution.assignments]

@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--columns", type=float, default=None, help="share of the time for the column bound")
     parser.add_argument("--jsonl", type=Path, help="append one JSON line per solved instance")
     parser.add_argument("--from-jsonl", action="store_true", help="only print the table of --jsonl")
     args = parser.parse_args(argv)
@@ -71,7 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for n in parse_range(args.instances):
             instance = read_instance(args.directory / f"Instance{n}.txt")
-            result = solve_instance(instance, time_limit_s=args.time_limit, num_workers=args.workers, seed=args.seed)
+            result = solve_instance(
+                instance,
+                time_limit_s=args.time_limit,
+                num_workers=args.workers,
+                seed=args.seed,
+                column_fraction=args.columns,
+            )
             row = {
                 "instance": result.name,
                 "status": result.status,

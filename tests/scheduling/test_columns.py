@@ -108,3 +108,57 @@ def test_generation_stops_once_the_bound_proves_the_roster_in_hand():
     p = problem(shifts, [member(m, ids, max_total_minutes=8 * 60) for m in ("ann", "bob")])
     result = _bound(p, BENCH_LIKE, stop_at=10)
     assert math.ceil(result.bound - 1e-6) >= 10
+
+
+def _random_ward(seed: int):
+    rng = random.Random(seed)
+    shifts = []
+    for d in range(6):
+        shifts.append(
+            shift(
+                f"e{d}",
+                d,
+                7,
+                15,
+                kind="early",
+                under_weight=rng.choice([5, 10]),
+                demand=2,
+                over_weight=1,
+                max_assigned=3,
+            )
+        )
+        shifts.append(shift(f"l{d}", d, 14, 22, kind="late", under_weight=10))
+    ids = [s.id for s in shifts]
+    workers = [
+        member(
+            f"m{i}",
+            rng.sample(ids, k=rng.randint(5, len(ids))),
+            max_consecutive_days=rng.choice([2, 3]),
+            max_total_minutes=rng.choice([24, 32]) * 60,
+            max_shifts_per_day=1,
+        )
+        for i in range(4)
+    ]
+    return problem(shifts, workers)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reduced_cost_fixing_never_cuts_off_a_best_roster(seed):
+    from scheduling.columns import reductions
+
+    p = _random_ward(seed)
+    best = solve(p, SolveParameters(time_limit_s=20, num_workers=1, explain=False), weights=BENCH_LIKE)
+    assert best.status == "OPTIMAL"
+    found = _bound(p, BENCH_LIKE)
+    fixed = reductions(found, best.objective, deadline=time.perf_counter() + 30)
+    assert fixed, "the prices fix some pairs"
+    held = {(a.member_id, a.shift_id) for a in best.assignments}
+    assert all(((wid, sid) in held) == worked for (wid, sid), worked in fixed.items())
+
+
+def test_no_roster_below_the_bound_is_left_to_search():
+    from scheduling.columns import reductions
+
+    p = _random_ward(0)
+    found = _bound(p, BENCH_LIKE)
+    assert reductions(found, math.ceil(found.bound - 1e-6) - 1, deadline=time.perf_counter() + 30) is None

@@ -342,23 +342,43 @@ def column_bound(
     return result
 
 
-def reductions(
-    found: ColumnBound, ceiling: int, *, deadline: float, seed: int = 0, threads: int = 1
-) -> dict[tuple[str, str], bool] | None:
-    """Reduced-cost fixing from the columns' prices: for (member id, shift id) pairs, the only value the
-    decision can take in a roster costing at most ``ceiling``; None when no roster costs that little.
+@dataclass(frozen=True)
+class Margins:
+    """What the columns' prices say of each decision: at the best bound's prices, every roster costs at least
+    ``bound``, and one that gives the pair (member id, shift id) the other value than ``preferred`` at least
+    ``bound + extra[pair]`` (inf when no roster of the member does)."""
 
-    At the best bound's prices every roster costs at least ``L - least_i + least_i(x_is = v)``, where
-    ``least_i`` is member i's cheapest reduced cost and ``least_i(x_is = v)`` the cheapest with the pair set
-    to ``v``: when that passes ``ceiling``, v is excluded. Each member's pairs are probed against the
-    roster their pricing prefers, with the engine's one-member model; pairs not probed by ``deadline`` stay
-    free, so what is returned is sound however far it got."""
+    bound: float
+    preferred: dict[tuple[str, str], bool]
+    extra: dict[tuple[str, str], float]
+
+    def fixed_below(self, ceiling: float) -> dict[tuple[str, str], bool] | None:
+        """The pairs' values in every roster costing at most ``ceiling``; None when there is no such roster."""
+        slack = ceiling - self.bound
+        if slack < -1e-6:
+            return None
+        return {pair: self.preferred[pair] for pair, extra in self.extra.items() if extra > slack + 1e-6}
+
+
+def margins(found: ColumnBound, *, deadline: float, seed: int = 0, threads: int = 1) -> Margins | None:
+    """Each member's pairs probed against the roster their pricing prefers at the best bound's prices, with
+    the engine's one-member model (reduced-cost fixing). Pairs not probed by ``deadline`` are left out, so
+    what is returned is sound however far it got; None if the columns have no bound."""
     if found.bound is None or not found.pricers:
-        return {}
+        return None
     scaled = {sid: math.ceil(PRICE_SCALE * pi - 1e-9) for sid, pi in found.prices.items()}
 
     def limit() -> float:
         return max(0.01, deadline - time.perf_counter())
+
+    def probe(pricer: _Pricer, mine: Priced) -> dict[tuple[str, str], float]:
+        extra = {}
+        for sid in pricer.x:
+            if time.perf_counter() >= deadline:
+                break
+            other = pricer.probe(scaled, sid, sid not in mine.roster, limit(), seed)
+            extra[pricer.worker_id, sid] = (other - mine.least) / PRICE_SCALE
+        return extra
 
     pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
     try:
@@ -368,26 +388,21 @@ def reductions(
             else [p.price(scaled, limit(), seed) for p in found.pricers]
         )
         if any(p.roster is None for p in own):
-            return {}
-        bound = lagrangian_cover_part(found.cover, found.prices) + sum(p.least for p in own) / PRICE_SCALE
-        slack = ceiling - bound
-        if slack < -1e-6:
             return None
-
-        def probe(pricer: _Pricer, mine: Priced) -> dict[tuple[str, str], bool]:
-            fixed = {}
-            for sid in pricer.x:
-                if time.perf_counter() >= deadline:
-                    break
-                worked = sid in mine.roster
-                other = pricer.probe(scaled, sid, not worked, limit(), seed)
-                if (other - mine.least) / PRICE_SCALE > slack + 1e-6:
-                    fixed[pricer.worker_id, sid] = worked
-            return fixed
-
         jobs = list(zip(found.pricers, own, strict=True))
         parts = list(pool.map(lambda j: probe(*j), jobs)) if pool else [probe(*j) for j in jobs]
     finally:
         if pool:
             pool.shutdown()
-    return {pair: value for part in parts for pair, value in part.items()}
+    bound = lagrangian_cover_part(found.cover, found.prices) + sum(p.least for p in own) / PRICE_SCALE
+    preferred = {(pr.worker_id, sid): sid in p.roster for pr, p in jobs for sid in pr.x}
+    return Margins(bound, preferred, {pair: e for part in parts for pair, e in part.items()})
+
+
+def reductions(
+    found: ColumnBound, ceiling: int, *, deadline: float, seed: int = 0, threads: int = 1
+) -> dict[tuple[str, str], bool] | None:
+    """For (member id, shift id) pairs, the only value the decision can take in a roster costing at most
+    ``ceiling``; None when no roster costs that little (see :class:`Margins`)."""
+    found_margins = margins(found, deadline=deadline, seed=seed, threads=threads)
+    return {} if found_margins is None else found_margins.fixed_below(ceiling)

@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 from scheduling.aggregate import merge_hint, merge_identical, split_solution
 from scheduling.bounds import Cancel, fill_lower_bound, flow_bound
 from scheduling.candidates import Candidates, find_candidates
-from scheduling.columns import ColumnBound, column_bound, reductions
+from scheduling.columns import ColumnBound, column_bound, margins
 from scheduling.constraints import HARD, REDUNDANT
 from scheduling.construct import light_presolve, member_by_member
 from scheduling.explain import brief_solution, explain
@@ -74,12 +74,15 @@ class SolveParameters:
             has found no better roster for this share of the time limit (0: never early). Off: on
             Instances 15-18 (600 s, single runs) the rule at 0.1 gave 4893, 3645, 6276, 5382 against
             4903, 3842, 5870, 5186 without it, 19,801 in all against 20,196.
-        column_fraction: on "phased" models where CP-SAT's own bound is weak or absent, the most of the time
-            given to the bound from whole rosters as columns (:mod:`scheduling.columns`): before the search on
-            models of up to ``TIGHT_MODEL_MAX_DECISIONS`` (a roster that reaches that bound then ends the
-            search, proven), after the sub-problem search on models above ``SUB_PROBLEM_SEARCH_ABOVE``
-            (whose only bound was 0). Mid-sized models keep CP-SAT's LP-heavy bound alone: it is as good
-            there and the columns would take seconds from the search (Instances 8-11: 8-40 s to converge).
+        column_fraction: on "phased" models of up to ``TIGHT_MODEL_MAX_DECISIONS``, the most of the time given
+            first to the bound from whole rosters as columns (:mod:`scheduling.columns`); its prices then leave
+            open only the pairs a roster near the bound may hold (``RESTRICT_SLACK``) for the first search, and
+            fix what they can for the second; a roster that reaches the bound ends the search, proven
+            (Instance7's columns take 13 s to converge on 2 cores).
+        large_column_fraction: the same bound in the last share of the time on models above
+            ``SUB_PROBLEM_SEARCH_ABOVE``, whose only bound was 0. Mid-sized models keep CP-SAT's LP-heavy
+            bound alone: it is as good there and the columns would take seconds from the search
+            (Instances 8-11: 8-40 s to converge).
     """
 
     time_limit_s: float = 30.0
@@ -95,7 +98,8 @@ class SolveParameters:
     refill_fraction: float = 0.5
     sub_search_fraction: float = 0.0
     stall_fraction: float = 0.0
-    column_fraction: float = 0.15
+    column_fraction: float = 0.25
+    large_column_fraction: float = 0.15
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -299,12 +303,26 @@ def solve_phased(
     sub_search = 0.0 if tighten else parameters.sub_search_fraction
     columns = _columns(problem, lean, parameters, weights, started) if tighten else None
     floor = None if columns is None or columns.bound is None else math.ceil(columns.bound - 1e-6)
+    priced = None
+    if floor is not None:
+        priced = margins(
+            columns,
+            deadline=time.perf_counter() + MARGINS_FRACTION * parameters.time_limit_s,
+            seed=parameters.random_seed,
+            threads=parameters.num_workers or os.cpu_count() or 1,
+        )
+    # Every roster outside the pairs left open costs at least ``outside`` (None: nothing is fixed).
+    open_pairs = None if priced is None or floor is None else priced.fixed_below(floor + RESTRICT_SLACK)
+    outside = None
+    if open_pairs:
+        outside = floor + RESTRICT_SLACK + 1
+        for (wid, sid), worked in open_pairs.items():
+            lean.rm.model.add(lean.rm.x[wid, sid] == int(worked))
     solver = cp_model.CpSolver()
     configure(
         solver,
         parameters,
-        (parameters.first_fraction if tighten else 1.0 - sub_search) * parameters.time_limit_s
-        - (time.perf_counter() - started),
+        parameters.first_fraction * left() if tighten else (1.0 - sub_search) * parameters.time_limit_s,
     )
     # The full worker runs the LP at its strongest (bounds, and proofs on small rosters); with two or
     # more workers CP-SAT gives the others to its first-solution and neighbourhood workers, which on
@@ -320,6 +338,10 @@ def solve_phased(
     else:
         callback = _ProgressCallback(progress, time.perf_counter() - started, floor) if progress or floor else None
         status = solver.solve(lean.rm.model, callback)
+    if status in (cp_model.UNKNOWN, cp_model.INFEASIBLE) and outside is not None and left() > 1.0:
+        # Nothing within reach of the bound: the whole model again, and its bound is that reach.
+        floor, outside, lean = outside, None, build(problem, weights, redundant=False)
+        status = cp_model.UNKNOWN
     if status == cp_model.UNKNOWN and left() > 1.0:
         # No roster yet (large problems): give CP-SAT's default portfolio, whose first-solution workers
         # don't wait on the LP, the time that is left.
@@ -329,10 +351,11 @@ def solve_phased(
         status = solver.solve(lean.rm.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
-    bound = max(solver.best_objective_bound, floor or -math.inf)
+    searched = solver.best_objective_bound if outside is None else min(solver.best_objective_bound, outside)
+    bound = max(searched, floor or -math.inf)
     best = incumbent_from(solver)
     best_built = lean
-    if status != cp_model.OPTIMAL and bound < best.objective:
+    if bound < best.objective:
 
         def report(incumbent: Incumbent) -> None:
             if progress:
@@ -351,7 +374,7 @@ def solve_phased(
         if sub_search > 0 and left() > 1.0:
             best = _search_sub_problems(problem, lean, best, parameters, weights, deadline) or best
         # Pairs the columns' prices rule out of every roster cheaper than the best (reduced-cost fixing).
-        fixed = _reduce(columns, best.objective, parameters, left()) if tighten and floor is not None else {}
+        fixed = {} if priced is None else priced.fixed_below(best.objective - 1)
         if fixed is None:  # no roster is cheaper than the best: it is optimal
             bound = best.objective
         elif tighten and left() > 0.5:
@@ -452,26 +475,16 @@ def _columns(
     )
 
 
-REDUCE_FRACTION = 0.5
-"""The most of the time left after CP-SAT's first solve that reduced-cost fixing may take: the rest is for the
-solve it speeds up. Instance5: its 676 pairs probed in 5.2 s fix 238 of them for rosters below 1,143, and the
-model with them proves 1,143 optimal in 2 s; Instance6, 633 of 1,040 in 7.9 s, then 1,950 proven in 0.5 s."""
+MARGINS_FRACTION = 0.2
+"""The most of the time, after the columns' share, for probing every pair at the columns' prices
+(:func:`scheduling.columns.margins`): Instance5's 676 pairs take 5 s, Instance7's 1,248 take 10 s."""
 
-
-def _reduce(
-    columns: ColumnBound | None, best: int, parameters: SolveParameters, left_s: float
-) -> dict[tuple[str, str], bool] | None:
-    """:func:`scheduling.columns.reductions` for rosters cheaper than ``best``, within ``REDUCE_FRACTION`` of
-    ``left_s``; None when the columns prove that none exists."""
-    if columns is None or columns.bound is None:
-        return {}
-    return reductions(
-        columns,
-        best - 1,
-        deadline=time.perf_counter() + REDUCE_FRACTION * left_s,
-        seed=parameters.random_seed,
-        threads=parameters.num_workers or os.cpu_count() or 1,
-    )
+RESTRICT_SLACK = 2
+"""How far above the columns' bound the first search of a small model looks: only the pairs the prices leave
+open to rosters costing at most that much are searched (:meth:`scheduling.columns.Margins.fixed_below`), so the
+search is small, and when it proves its best roster within that reach, the roster is optimal. Instance5:
+166 of 676 pairs open at 1,141 + 2, its optimum 1,143 proven in 12 s; Instance7: 243 of 1,248 open, 1,059 found
+(optimum 1,056) in 38 s, bound 1,048 (single runs)."""
 
 
 TIGHT_MODEL_MAX_DECISIONS = 2_000
@@ -506,7 +519,7 @@ def _phased_large(
     on sub-problems for most of the time, then the roster back into the model for its exact cost.
 
     No CP-SAT search of the whole model runs, so the bound is the column bound (:mod:`scheduling.columns`)
-    taken in the last ``column_fraction`` of the time, or the trivial one, 0 (every term of the benchmark's
+    taken in the last ``large_column_fraction`` of the time, or the trivial one, 0 (every term of the benchmark's
     objective is a non-negative penalty), and ``progress`` hears of the roster once, at the end."""
     deadline = started + parameters.time_limit_s
     workers = parameters.num_workers or os.cpu_count() or 1
@@ -520,7 +533,7 @@ def _phased_large(
     )
     if pairs is None:  # some member's rules admit no roster, or CP-SAT found none in the time
         return RosterSolution(status="UNKNOWN", wall_time_s=time.perf_counter() - started)
-    bounding = parameters.column_fraction * parameters.time_limit_s
+    bounding = parameters.large_column_fraction * parameters.time_limit_s
     final = _improve_and_score(problem, lean.rm, pairs, parameters, weights, deadline - bounding)
     if final is None:
         raise RuntimeError(f"could not score a roster of {len(lean.rm.x)} decisions in the time")

@@ -48,6 +48,7 @@ def solve_instance(
         sub_search_fraction=defaults.sub_search_fraction if sub_search_fraction is None else sub_search_fraction,
         stall_fraction=defaults.stall_fraction if stall_fraction is None else stall_fraction,
         column_fraction=defaults.column_fraction if column_fraction is None else column_fraction,
+        large_column_fraction=defaults.large_column_fraction if column_fraction is None else column_fraction,
     )
     solution = solve(problem, params)
     pairs = [(a.shift_id, a.member_id) for a in solution.assignments]

@@ -162,3 +162,16 @@ def test_no_roster_below_the_bound_is_left_to_search():
     p = _random_ward(0)
     found = _bound(p, BENCH_LIKE)
     assert reductions(found, math.ceil(found.bound - 1e-6) - 1, deadline=time.perf_counter() + 30) is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_phased_strategy_climbs_from_the_columns_bound_to_a_proven_optimum(seed):
+    from scheduling import validate_roster
+
+    p = _random_ward(seed)
+    optimum = _optimum(p, BENCH_LIKE)
+    phased = solve(
+        p, SolveParameters(time_limit_s=20, num_workers=1, explain=False, strategy="phased"), weights=BENCH_LIKE
+    )
+    assert (phased.status, phased.objective, phased.best_bound) == ("OPTIMAL", optimum, optimum)
+    assert validate_roster(p, [(a.shift_id, a.member_id) for a in phased.assignments]) == []

@@ -105,8 +105,9 @@ def test_phased_strategy_with_our_neighbourhood_search_still_reaches_instance1_o
     problem = to_problem(read_instance(DATA / "Instance1.txt"))
     # A first phase too short to prove anything, so the neighbourhood search gets the roster to improve.
     # The proof that follows gets 15 s: under a loaded machine (CI beside other jobs) 7 s were too few.
+    # No columns: their bound and climb prove Instance1 before any neighbourhood search would run.
     parameters = SolveParameters(
-        time_limit_s=20, num_workers=1, strategy="phased", first_fraction=0.0, lns_fraction=0.25
+        time_limit_s=20, num_workers=1, strategy="phased", first_fraction=0.0, lns_fraction=0.25, column_fraction=0.0
     )
     solution = solve_module.solve(problem, parameters)
     assert moves

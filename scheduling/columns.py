@@ -101,7 +101,7 @@ class ColumnBound:
     columns: dict[str, list[Column]] = field(default_factory=dict)
     seconds: float = 0.0
     prices: dict[str, float] = field(default_factory=dict)
-    """The prices of the best bound (for :func:`reductions`)."""
+    """The prices of the best bound (for :func:`margins`)."""
     cover: list[Cover] = field(default_factory=list, repr=False)
     pricers: list[_Pricer] = field(default_factory=list, repr=False)
 
@@ -397,12 +397,3 @@ def margins(found: ColumnBound, *, deadline: float, seed: int = 0, threads: int 
     bound = lagrangian_cover_part(found.cover, found.prices) + sum(p.least for p in own) / PRICE_SCALE
     preferred = {(pr.worker_id, sid): sid in p.roster for pr, p in jobs for sid in pr.x}
     return Margins(bound, preferred, {pair: e for part in parts for pair, e in part.items()})
-
-
-def reductions(
-    found: ColumnBound, ceiling: int, *, deadline: float, seed: int = 0, threads: int = 1
-) -> dict[tuple[str, str], bool] | None:
-    """For (member id, shift id) pairs, the only value the decision can take in a roster costing at most
-    ``ceiling``; None when no roster costs that little (see :class:`Margins`)."""
-    found_margins = margins(found, deadline=deadline, seed=seed, threads=threads)
-    return {} if found_margins is None else found_margins.fixed_below(ceiling)

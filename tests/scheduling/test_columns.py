@@ -10,7 +10,7 @@ import time
 import pytest
 
 from scheduling import SolveParameters, solve
-from scheduling.columns import Cover, column_bound, lagrangian_cover_part
+from scheduling.columns import Cover, column_bound, lagrangian_cover_part, margins
 from scheduling.objective import DEFAULT_WEIGHTS, Weights
 from scheduling.solve import build
 from tests.scheduling.builders import member, night, problem, shift
@@ -144,24 +144,20 @@ def _random_ward(seed: int):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_reduced_cost_fixing_never_cuts_off_a_best_roster(seed):
-    from scheduling.columns import reductions
-
     p = _random_ward(seed)
     best = solve(p, SolveParameters(time_limit_s=20, num_workers=1, explain=False), weights=BENCH_LIKE)
     assert best.status == "OPTIMAL"
     found = _bound(p, BENCH_LIKE)
-    fixed = reductions(found, best.objective, deadline=time.perf_counter() + 30)
+    fixed = margins(found, deadline=time.perf_counter() + 30).fixed_below(best.objective)
     assert fixed, "the prices fix some pairs"
     held = {(a.member_id, a.shift_id) for a in best.assignments}
     assert all(((wid, sid) in held) == worked for (wid, sid), worked in fixed.items())
 
 
 def test_no_roster_below_the_bound_is_left_to_search():
-    from scheduling.columns import reductions
-
     p = _random_ward(0)
     found = _bound(p, BENCH_LIKE)
-    assert reductions(found, math.ceil(found.bound - 1e-6) - 1, deadline=time.perf_counter() + 30) is None
+    assert margins(found, deadline=time.perf_counter() + 30).fixed_below(math.ceil(found.bound - 1e-6) - 1) is None
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -339,9 +339,10 @@ def solve_phased(
         callback = _ProgressCallback(progress, time.perf_counter() - started, floor) if progress or floor else None
         status = solver.solve(lean.rm.model, callback)
     if status in (cp_model.UNKNOWN, cp_model.INFEASIBLE) and outside is not None and left() > 1.0:
-        # Nothing within reach of the bound: the whole model again, and its bound is that reach.
-        floor, outside, lean = outside, None, build(problem, weights, redundant=False)
-        status = cp_model.UNKNOWN
+        # No roster found near the bound: the whole model again. Only a proof that there is none there (not a
+        # search that ran out of time) makes the reach the bound.
+        floor = outside if status == cp_model.INFEASIBLE else floor
+        outside, lean, status = None, build(problem, weights, redundant=False), cp_model.UNKNOWN
     if status == cp_model.UNKNOWN and left() > 1.0:
         # No roster yet (large problems): give CP-SAT's default portfolio, whose first-solution workers
         # don't wait on the LP, the time that is left.
@@ -350,7 +351,9 @@ def solve_phased(
         callback = _ProgressCallback(progress, time.perf_counter() - started) if progress else None
         status = solver.solve(lean.rm.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
+        # Near the bound only, none found is not "no roster at all".
+        name = "UNKNOWN" if outside is not None else solver.status_name(status)
+        return RosterSolution(status=name, wall_time_s=time.perf_counter() - started)
     searched = solver.best_objective_bound if outside is None else min(solver.best_objective_bound, outside)
     bound = max(searched, floor or -math.inf)
     best = incumbent_from(solver)

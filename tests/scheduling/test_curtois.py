@@ -113,3 +113,18 @@ def test_phased_strategy_with_our_neighbourhood_search_still_reaches_instance1_o
     assert moves
     assert solution.objective == 607
     assert validate_roster(problem, [(a.shift_id, a.member_id) for a in solution.assignments]) == []
+
+
+def test_when_no_roster_lies_near_the_columns_bound_the_whole_model_still_proves_the_optimum():
+    import time
+
+    from scheduling.columns import column_bound
+    from scheduling.objective import DEFAULT_WEIGHTS
+    from scheduling.solve import build
+
+    problem = to_problem(read_instance(DATA / "Instance1.txt"))
+    lean = build(problem, DEFAULT_WEIGHTS, redundant=False)
+    found = column_bound(problem, lean.penalties, DEFAULT_WEIGHTS, deadline=time.perf_counter() + 20)
+    assert found.converged and found.bound < 600  # 558: no roster within two of it (the optimum is 607)
+    result = solve_instance(read_instance(DATA / "Instance1.txt"), time_limit_s=20, num_workers=1)
+    assert (result.status, result.objective, result.bound) == ("OPTIMAL", 607, 607)

@@ -115,9 +115,8 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         if self._progress:
-            self._progress(
-                self.objective_value, max(self.best_objective_bound, self._floor or 0), self._offset + self.wall_time
-            )
+            bound = self.best_objective_bound if self._floor is None else max(self.best_objective_bound, self._floor)
+            self._progress(self.objective_value, bound, self._offset + self.wall_time)
         if self._floor is not None and self.objective_value <= self._floor:
             self.stop_search()
 
@@ -301,7 +300,7 @@ def solve_phased(
         return _phased_large(problem, lean, parameters, weights, progress, started)
     tighten = len(lean.rm.x) <= TIGHT_MODEL_MAX_DECISIONS
     sub_search = 0.0 if tighten else parameters.sub_search_fraction
-    columns = _columns(problem, lean, parameters, weights, started) if tighten else None
+    columns = _columns(problem, lean, parameters, weights, parameters.column_fraction) if tighten else None
     floor = None if columns is None or columns.bound is None else math.ceil(columns.bound - 1e-6)
     priced = None
     if floor is not None:
@@ -312,7 +311,7 @@ def solve_phased(
             threads=parameters.num_workers or os.cpu_count() or 1,
         )
     # Every roster outside the pairs left open costs at least ``outside`` (None: nothing is fixed).
-    open_pairs = None if priced is None or floor is None else priced.fixed_below(floor + RESTRICT_SLACK)
+    open_pairs = None if priced is None else priced.fixed_below(floor + RESTRICT_SLACK)
     outside = None
     if open_pairs:
         outside = floor + RESTRICT_SLACK + 1
@@ -355,7 +354,7 @@ def solve_phased(
         name = "UNKNOWN" if outside is not None else solver.status_name(status)
         return RosterSolution(status=name, wall_time_s=time.perf_counter() - started)
     searched = solver.best_objective_bound if outside is None else min(solver.best_objective_bound, outside)
-    bound = max(searched, floor or -math.inf)
+    bound = searched if floor is None else max(searched, floor)
     best = incumbent_from(solver)
     best_built = lean
     if bound < best.objective:
@@ -460,19 +459,19 @@ def _search_sub_problems(
 
 
 def _columns(
-    problem: RosterProblem, built: BuiltModel, parameters: SolveParameters, weights: Weights, started: float
+    problem: RosterProblem, built: BuiltModel, parameters: SolveParameters, weights: Weights, share: float
 ) -> ColumnBound | None:
-    """The column bound (:mod:`scheduling.columns`) within ``column_fraction`` of the time: a roster that
-    reaches it is optimal, and the search stops there (see :class:`_ProgressCallback`). Instance4's
-    columns prove its optimum (1,716) in 4 s, where CP-SAT's own bound took 47 s to reach it; Instances 5-7
-    come within one or two of theirs (1,141, 1,949, 1,055 against 1,143, 1,950, 1,056) in 6-10 s."""
-    if parameters.column_fraction <= 0:
+    """The column bound (:mod:`scheduling.columns`) within ``share`` of the time from now, or None when the
+    share is 0. A roster that reaches it is optimal, and the search stops there (see :class:`_ProgressCallback`).
+    Instance4's columns prove its optimum (1,716) in 4 s, where CP-SAT's own bound took 47 s to reach it;
+    Instances 5-7 come within one or two of theirs (1,141, 1,949, 1,055 against 1,143, 1,950, 1,056) in 6-10 s."""
+    if share <= 0:
         return None
     return column_bound(
         problem,
         built.penalties,
         weights,
-        deadline=started + parameters.column_fraction * parameters.time_limit_s,
+        deadline=time.perf_counter() + share * parameters.time_limit_s,
         seed=parameters.random_seed,
         threads=parameters.num_workers or os.cpu_count() or 1,
     )
@@ -538,16 +537,7 @@ def _phased_large(
         return RosterSolution(status="UNKNOWN", wall_time_s=time.perf_counter() - started)
     # The bound first, so that the time a converged generation leaves goes to the search (Instance12's converged
     # in 38 s of its 90, and the 52 s left went unused when the bound came last).
-    found = None
-    if parameters.large_column_fraction > 0:
-        found = column_bound(
-            problem,
-            lean.penalties,
-            weights,
-            deadline=time.perf_counter() + parameters.large_column_fraction * parameters.time_limit_s,
-            seed=parameters.random_seed,
-            threads=workers,
-        )
+    found = _columns(problem, lean, parameters, weights, parameters.large_column_fraction)
     final = _improve_and_score(problem, lean.rm, pairs, parameters, weights, deadline)
     if final is None:
         raise RuntimeError(f"could not score a roster of {len(lean.rm.x)} decisions in the time")

@@ -165,3 +165,23 @@ def test_the_phased_strategy_climbs_from_the_columns_bound_to_a_proven_optimum(s
     )
     assert (phased.status, phased.objective, phased.best_bound) == ("OPTIMAL", optimum, optimum)
     assert validate_roster(p, [(a.shift_id, a.member_id) for a in phased.assignments]) == []
+
+
+def test_progress_keeps_a_bound_below_zero_and_a_floor_stops_the_search_at_a_roster_reaching_it():
+    from ortools.sat.python import cp_model
+
+    from scheduling.solve import _ProgressCallback
+
+    model = cp_model.CpModel()
+    xs = [model.new_bool_var(f"x{i}") for i in range(6)]
+    model.add(sum(xs) <= 3)
+    model.minimize(-sum(xs))  # a reward: the best roster costs -3
+    seen = []
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model, _ProgressCallback(lambda o, b, t: seen.append((o, b)))) == cp_model.OPTIMAL
+    assert seen[-1] == (-3, -3)  # no floor: CP-SAT's own bound, below zero, passes through
+    floored = []
+    solver.solve(model, _ProgressCallback(lambda o, b, t: floored.append((o, b)), floor=0))
+    # Every roster here costs at most 0, the floor: the first one found ends the search, the floor its bound.
+    assert len(floored) == 1 and floored[0][1] >= 0

@@ -96,6 +96,9 @@ class ColumnBound:
     seconds: float = 0.0
     prices: dict[str, float] = field(default_factory=dict)
     """The prices of the best bound (for :func:`margins`)."""
+    worked: dict[tuple[str, str], float] = field(default_factory=dict)
+    """How much of each (member id, shift id) pair the restricted master's last solution works (the sum of
+    the weights of the member's columns that hold the shift); pairs it does not work are left out."""
     cover: list[Cover] = field(default_factory=list, repr=False)
     pricers: list[_Pricer] = field(default_factory=list, repr=False)
 
@@ -177,6 +180,7 @@ class _Master:
     def __init__(self, cover: list[Cover], worker_ids: list[str], big: float) -> None:
         self.cover, self.worker_ids, self.big = cover, worker_ids, big
         self.columns: list[tuple[str, frozenset[str], float]] = []
+        self.variables: list[pywraplp.Variable] = []
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
         s = self.solver
         self.rows = {}
@@ -204,6 +208,7 @@ class _Master:
     def add(self, worker_id: str, roster: frozenset[str], own_cost: float) -> None:
         self.columns.append((worker_id, roster, own_cost))
         var = self.solver.NumVar(0.0, self.solver.infinity(), "")
+        self.variables.append(var)
         self.solver.Objective().SetCoefficient(var, own_cost)
         self.convexity[worker_id].SetCoefficient(var, 1)
         for sid in roster:
@@ -223,6 +228,16 @@ class _Master:
         prices = {sid: row.dual_value() for sid, row in self.rows.items()}
         duals = {wid: row.dual_value() for wid, row in self.convexity.items()}
         return self.solver.Objective().Value(), prices, duals
+
+    def worked(self) -> dict[tuple[str, str], float]:
+        """Each pair's share in the last solution (call after a successful :meth:`solve`)."""
+        out: dict[tuple[str, str], float] = {}
+        for (wid, roster, _cost), var in zip(self.columns, self.variables, strict=True):
+            weight = var.solution_value()
+            if weight > REDUCED_COST_EPSILON:
+                for sid in roster:
+                    out[wid, sid] = out.get((wid, sid), 0.0) + weight
+        return out
 
 
 def lagrangian_cover_part(cover: list[Cover], prices: dict[str, float]) -> float:
@@ -328,6 +343,7 @@ def column_bound(
             if solved is None:
                 break
             result.master_value, prices, duals = solved
+            result.worked = master.worked()
     finally:
         if pool:
             pool.shutdown()

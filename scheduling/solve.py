@@ -74,15 +74,18 @@ class SolveParameters:
             has found no better roster for this share of the time limit (0: never early). Off: on
             Instances 15-18 (600 s, single runs) the rule at 0.1 gave 4893, 3645, 6276, 5382 against
             4903, 3842, 5870, 5186 without it, 19,801 in all against 20,196.
-        column_fraction: on "phased" models of up to ``TIGHT_MODEL_MAX_DECISIONS``, the most of the time given
-            first to the bound from whole rosters as columns (:mod:`scheduling.columns`); its prices then leave
-            open only the pairs a roster near the bound may hold (``RESTRICT_SLACK``) for the first search, and
-            fix what they can for the second; a roster that reaches the bound ends the search, proven
-            (Instance7's columns take 13 s to converge on 2 cores).
-        large_column_fraction: the same bound, after the first roster, on models above
-            ``SUB_PROBLEM_SEARCH_ABOVE``, whose only bound was 0. Mid-sized models keep CP-SAT's LP-heavy
-            bound alone: it is as good there and the columns would take seconds from the search
-            (Instances 8-11: 8-40 s to converge).
+        column_fraction: on "phased" models of up to ``SUB_PROBLEM_SEARCH_ABOVE`` decisions, the most of the time
+            given first to the bound from whole rosters as columns (:mod:`scheduling.columns`). The restricted
+            master's solution then guides a dive (:func:`_dive`) to a first roster, which is optimal when it
+            reaches the bound; on small models the prices then leave open only the pairs a roster near the
+            bound may hold (``RESTRICT_SLACK``) for the first search, and fix what they can for the second; a
+            roster that reaches the bound ends any search, proven. The generation stops when it converges, so
+            the share is spent whole only where it does not (60 s, 2 cores: Instances 4-7 converge in 4-13 s,
+            10 and 11 in 9 s, 8 and 16 in 22-27 s; 15, 17 and 18 not in 60 s).
+        large_column_fraction: the same on models above ``SUB_PROBLEM_SEARCH_ABOVE``, where the dive runs only
+            if the generation came near converging (:func:`near_converged`) and the first roster is built
+            member by member otherwise: Instance12's generation takes 25-30 s, and its dive then finds the
+            optimum, 4,040, proven by the bound at 31 s.
     """
 
     time_limit_s: float = 30.0
@@ -98,8 +101,8 @@ class SolveParameters:
     refill_fraction: float = 0.5
     sub_search_fraction: float = 0.0
     stall_fraction: float = 0.0
-    column_fraction: float = 0.25
-    large_column_fraction: float = 0.15
+    column_fraction: float = 0.5
+    large_column_fraction: float = 0.5
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -300,10 +303,32 @@ def solve_phased(
         return _phased_large(problem, lean, parameters, weights, progress, started)
     tighten = len(lean.rm.x) <= TIGHT_MODEL_MAX_DECISIONS
     sub_search = 0.0 if tighten else parameters.sub_search_fraction
-    columns = _columns(problem, lean, parameters, weights, parameters.column_fraction) if tighten else None
+    columns = _columns(problem, lean, parameters, weights, parameters.column_fraction)
     floor = None if columns is None or columns.bound is None else math.ceil(columns.bound - 1e-6)
+    dived = _dive(
+        problem,
+        columns,
+        parameters,
+        weights,
+        time_limit_s=min(DIVE_FRACTION * parameters.time_limit_s, left()),
+        floor=floor,
+        progress=progress,
+        offset=time.perf_counter() - started,
+    )
+    if dived is not None:
+        if floor is not None and round(dived[1].objective_value) <= floor:
+            return _result(
+                dived[0],
+                dived[1],
+                status="OPTIMAL",
+                objective=round(dived[1].objective_value),
+                bound=floor,
+                wall=time.perf_counter() - started,
+                parameters=parameters,
+            )
+        _hint_from(lean.rm, dived[0].rm, dived[1])
     priced = None
-    if floor is not None:
+    if floor is not None and tighten:
         priced = margins(
             columns,
             deadline=time.perf_counter() + MARGINS_FRACTION * parameters.time_limit_s,
@@ -321,7 +346,7 @@ def solve_phased(
     configure(
         solver,
         parameters,
-        parameters.first_fraction * left() if tighten else (1.0 - sub_search) * parameters.time_limit_s,
+        parameters.first_fraction * left() if tighten else (1.0 - sub_search) * left(),
     )
     # The full worker runs the LP at its strongest (bounds, and proofs on small rosters); with two or
     # more workers CP-SAT gives the others to its first-solution and neighbourhood workers, which on
@@ -342,6 +367,8 @@ def solve_phased(
         # search that ran out of time) makes the reach the bound.
         floor = outside if status == cp_model.INFEASIBLE else floor
         outside, lean, status = None, build(problem, weights, redundant=False), cp_model.UNKNOWN
+        if dived is not None:
+            _hint_from(lean.rm, dived[0].rm, dived[1])
     if status == cp_model.UNKNOWN and left() > 1.0:
         # No roster yet (large problems): give CP-SAT's default portfolio, whose first-solution workers
         # don't wait on the LP, the time that is left.
@@ -349,14 +376,18 @@ def solve_phased(
         configure(solver, parameters, left())
         callback = _ProgressCallback(progress, time.perf_counter() - started) if progress else None
         status = solver.solve(lean.rm.model, callback)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        searched = solver.best_objective_bound if outside is None else min(solver.best_objective_bound, outside)
+        bound = searched if floor is None else max(searched, floor)
+        best, best_built = incumbent_from(solver), lean
+        if dived is not None and round(dived[1].objective_value) < best.objective:
+            best, best_built = incumbent_from(dived[1]), dived[0]
+    elif dived is not None and floor is not None:  # the dive's roster stands, with the columns' bound
+        bound, (best_built, best) = floor, (dived[0], incumbent_from(dived[1]))
+    else:
         # Near the bound only, none found is not "no roster at all".
         name = "UNKNOWN" if outside is not None else solver.status_name(status)
         return RosterSolution(status=name, wall_time_s=time.perf_counter() - started)
-    searched = solver.best_objective_bound if outside is None else min(solver.best_objective_bound, outside)
-    bound = searched if floor is None else max(searched, floor)
-    best = incumbent_from(solver)
-    best_built = lean
     if bound < best.objective:
 
         def report(incumbent: Incumbent) -> None:
@@ -477,6 +508,68 @@ def _columns(
     )
 
 
+def _dive(
+    problem: RosterProblem,
+    found: ColumnBound | None,
+    parameters: SolveParameters,
+    weights: Weights,
+    *,
+    time_limit_s: float,
+    floor: int | None,
+    progress: Progress | None,
+    offset: float,
+) -> tuple[BuiltModel, cp_model.CpSolver] | None:
+    """A roster near the columns' relaxation ("price and dive"): every pair the restricted master's solution
+    works wholly (``DIVE_WHOLE``) is fixed worked, every pair it does not work at all fixed off, and CP-SAT
+    searches the rest, hinted with the master's solution rounded. The fixings only restrict: a roster found
+    is a roster of the whole problem, and when it reaches the columns' bound (``floor``) it is optimal.
+
+    None when the columns have no master solution, or CP-SAT finds no roster in ``time_limit_s``. Measured
+    (2 cores, columns then dive): Instance10's optimum 4,631 at 9.7 s and Instance11's 3,443 at 9.0 s, each
+    proven by the bound; Instance12's optimum 4,040 at 31 s (bound 4,024); Instance9's optimum 439 at 11 s."""
+    if found is None or found.bound is None or not found.worked or time_limit_s <= 0.5:
+        return None
+    dived = build(problem, weights, redundant=False)
+    model = dived.rm.model
+    model.clear_hints()
+    for key, var in dived.rm.x.items():
+        share = found.worked.get(key, 0.0)
+        model.add_hint(var, share >= 0.5)
+        if share >= DIVE_WHOLE:
+            model.add(var == 1)
+        elif share <= 1.0 - DIVE_WHOLE:
+            model.add(var == 0)
+    solver = cp_model.CpSolver()
+    configure(solver, parameters, time_limit_s)
+    solver.parameters.subsolvers.append("max_lp")
+    callback = _ProgressCallback(progress, offset, floor) if progress or floor is not None else None
+    status = solver.solve(model, callback)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return dived, solver
+
+
+DIVE_WHOLE = 0.99
+"""A pair the columns' master works at least this much is fixed worked in the dive, at most 1 - this fixed
+off. Instance10: 317 of 3,484 pairs fixed worked, 2,324 off, 843 left to CP-SAT."""
+
+DIVE_FRACTION = 0.25
+"""The most of the time for the dive (:func:`_dive`), after the columns."""
+
+DIVE_MASTER_GAP = 0.05
+"""On large models the dive runs only when the columns' bound is within this share of the restricted master's
+value (:func:`near_converged`); otherwise the first roster is built member by member. Instance12 after 25 s:
+4,023 against 4,041, and the dive found its optimum 4,040; Instance13 after 60 s: 220 against 5,649, and the
+dive's 3,963 came after 60 s more."""
+
+
+def near_converged(found: ColumnBound) -> bool:
+    """Whether the column generation is close enough to the relaxation's value for a dive to be worth its time."""
+    if found.bound is None or found.master_value is None:
+        return False
+    return found.master_value - found.bound <= DIVE_MASTER_GAP * max(1.0, abs(found.master_value))
+
+
 MARGINS_FRACTION = 0.2
 """The most of the time, after the columns' share, for probing every pair at the columns' prices
 (:func:`scheduling.columns.margins`): Instance5's 676 pairs take 5 s, Instance7's 1,248 take 10 s."""
@@ -517,27 +610,57 @@ def _phased_large(
     progress: Progress | None,
     started: float,
 ) -> RosterSolution:
-    """The phased strategy on a large model: a first roster member by member, then neighbourhood search
-    on sub-problems for most of the time, then the roster back into the model for its exact cost.
+    """The phased strategy on a large model: the column bound first (``large_column_fraction`` of the time),
+    then a first roster from a dive near the columns' relaxation when the generation came near converging, or
+    member by member, then neighbourhood search on sub-problems for the rest of the time, then the roster back
+    into the model for its exact cost.
 
-    No CP-SAT search of the whole model runs, so the bound is the column bound (:mod:`scheduling.columns`)
-    taken in ``large_column_fraction`` of the time after the first roster, or the trivial one, 0 (every term
-    of the benchmark's objective is a non-negative penalty); ``progress`` hears of the roster once, at the end."""
+    No CP-SAT search of the whole model runs, so the bound is the column bound (:mod:`scheduling.columns`), or
+    the trivial one, 0 (every term of the benchmark's objective is a non-negative penalty); ``progress`` hears of
+    the dive's rosters and of the final one."""
     deadline = started + parameters.time_limit_s
     workers = parameters.num_workers or os.cpu_count() or 1
-    pairs = member_by_member(
-        problem,
-        weights,
-        deadline=started + construct_fraction(len(lean.rm.x), parameters.time_limit_s) * parameters.time_limit_s,
-        num_workers=workers,
-        seed=parameters.random_seed,
-        give_up=deadline - _scoring_reserve(lean.rm, parameters),
-    )
-    if pairs is None:  # some member's rules admit no roster, or CP-SAT found none in the time
-        return RosterSolution(status="UNKNOWN", wall_time_s=time.perf_counter() - started)
     # The bound first, so that the time a converged generation leaves goes to the search (Instance12's converged
     # in 38 s of its 90, and the 52 s left went unused when the bound came last).
     found = _columns(problem, lean, parameters, weights, parameters.large_column_fraction)
+    floor = None if found is None or found.bound is None else math.ceil(found.bound - 1e-6)
+    pairs = None
+    if found is not None and found.master_value is not None and floor is not None and near_converged(found):
+        dived = _dive(
+            problem,
+            found,
+            parameters,
+            weights,
+            time_limit_s=min(DIVE_FRACTION * parameters.time_limit_s, deadline - time.perf_counter()),
+            floor=floor,
+            progress=progress,
+            offset=time.perf_counter() - started,
+        )
+        if dived is not None:
+            objective = round(dived[1].objective_value)
+            if objective <= floor:
+                return _result(
+                    dived[0],
+                    dived[1],
+                    status="OPTIMAL",
+                    objective=objective,
+                    bound=floor,
+                    wall=time.perf_counter() - started,
+                    parameters=parameters,
+                )
+            pairs = {(sid, wid) for (wid, sid), var in dived[0].rm.x.items() if dived[1].boolean_value(var)}
+    if pairs is None:
+        share = construct_fraction(len(lean.rm.x), parameters.time_limit_s) * parameters.time_limit_s
+        pairs = member_by_member(
+            problem,
+            weights,
+            deadline=time.perf_counter() + share,
+            num_workers=workers,
+            seed=parameters.random_seed,
+            give_up=deadline - _scoring_reserve(lean.rm, parameters),
+        )
+    if pairs is None:  # some member's rules admit no roster, or CP-SAT found none in the time
+        return RosterSolution(status="UNKNOWN", wall_time_s=time.perf_counter() - started)
     final = _improve_and_score(problem, lean.rm, pairs, parameters, weights, deadline)
     if final is None:
         raise RuntimeError(f"could not score a roster of {len(lean.rm.x)} decisions in the time")

@@ -185,3 +185,48 @@ def test_progress_keeps_a_bound_below_zero_and_a_floor_stops_the_search_at_a_ros
     solver.solve(model, _ProgressCallback(lambda o, b, t: floored.append((o, b)), floor=0))
     # Every roster here costs at most 0, the floor: the first one found ends the search, the floor its bound.
     assert len(floored) == 1 and floored[0][1] >= 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_masters_shares_give_each_member_at_most_one_roster_and_each_shift_at_most_its_cap(seed):
+    p = _random_ward(seed)
+    found = _bound(p, BENCH_LIKE)
+    assert found.converged and found.worked
+    for share in found.worked.values():
+        assert 0 < share <= 1 + 1e-6
+    caps = {s.id: s.cap for s in p.shifts}
+    for sid, cap in caps.items():
+        assert sum(v for (_wid, s), v in found.worked.items() if s == sid) <= cap + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_dive_from_the_columns_gives_a_roster_within_the_rules_never_below_their_bound(seed):
+    from scheduling import validate_roster
+    from scheduling.solve import _dive
+
+    p = _random_ward(seed)
+    found = _bound(p, BENCH_LIKE)
+    floor = math.ceil(found.bound - 1e-6)
+    parameters = SolveParameters(time_limit_s=10, num_workers=1, explain=False)
+    dived = _dive(p, found, parameters, BENCH_LIKE, time_limit_s=10, floor=floor, progress=None, offset=0.0)
+    assert dived is not None
+    built, solver = dived
+    pairs = [(sid, wid) for (wid, sid), var in built.rm.x.items() if solver.boolean_value(var)]
+    assert validate_roster(p, pairs) == []
+    assert round(solver.objective_value) >= floor
+
+
+def test_no_dive_without_a_master_solution():
+    from scheduling.columns import ColumnBound
+    from scheduling.solve import _dive
+
+    p = _random_ward(0)
+    parameters = SolveParameters(time_limit_s=5, num_workers=1)
+    assert (
+        _dive(p, ColumnBound(bound=None), parameters, BENCH_LIKE, time_limit_s=5, floor=None, progress=None, offset=0)
+        is None
+    )
+    assert (
+        _dive(p, ColumnBound(bound=3.0), parameters, BENCH_LIKE, time_limit_s=5, floor=3, progress=None, offset=0)
+        is None
+    )

@@ -54,7 +54,7 @@ def test_member_with_rules_no_roster_can_keep_leaves_no_roster():
     assert member_by_member(problem, DEFAULT_WEIGHTS, deadline=time.perf_counter() + 5) is None
 
 
-def test_phased_strategy_on_a_large_model_builds_then_improves_a_roster_the_checker_accepts(monkeypatch):
+def _count_member_by_member(monkeypatch) -> list[int]:
     solve_module = importlib.import_module("scheduling.solve")
     built = []
 
@@ -64,11 +64,26 @@ def test_phased_strategy_on_a_large_model_builds_then_improves_a_roster_the_chec
 
     monkeypatch.setattr(solve_module, "member_by_member", counted)
     monkeypatch.setattr(solve_module, "SUB_PROBLEM_SEARCH_ABOVE", 0)  # every model counts as large
-    result = solve_instance(parse_instance(TWO_NURSES, "two nurses"), time_limit_s=4, num_workers=2)
+    return built
+
+
+def test_phased_strategy_on_a_large_model_without_columns_builds_then_improves_a_roster_the_checker_accepts(
+    monkeypatch,
+):
+    built = _count_member_by_member(monkeypatch)
+    result = solve_instance(parse_instance(TWO_NURSES, "two nurses"), time_limit_s=4, num_workers=2, column_fraction=0)
     assert built
     assert result.check.violations == []
     assert result.objective == result.check.objective == 100
-    # No whole-model search ran: the bound is the columns' (scheduling.columns), and here it proves the roster.
+    assert result.status == "FEASIBLE" and result.bound == 0  # no whole-model search, no columns: no bound
+
+
+def test_phased_strategy_on_a_large_model_dives_from_converged_columns_to_a_roster_their_bound_proves(monkeypatch):
+    built = _count_member_by_member(monkeypatch)
+    result = solve_instance(parse_instance(TWO_NURSES, "two nurses"), time_limit_s=4, num_workers=2)
+    assert not built  # the dive's roster reached the bound: no other first roster was needed
+    assert result.check.violations == []
+    assert result.objective == result.check.objective == 100
     assert result.status == "OPTIMAL" and result.bound == 100
 
 

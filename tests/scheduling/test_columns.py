@@ -230,3 +230,13 @@ def test_no_dive_without_a_master_solution():
         _dive(p, ColumnBound(bound=3.0), parameters, BENCH_LIKE, time_limit_s=5, floor=3, progress=None, offset=0)
         is None
     )
+
+
+def test_a_large_model_dives_only_when_the_generation_came_near_its_relaxations_value():
+    from scheduling.columns import ColumnBound
+    from scheduling.solve import near_converged
+
+    assert near_converged(ColumnBound(bound=4023.07, master_value=4041.0))  # Instance12 after 25 s
+    assert not near_converged(ColumnBound(bound=220.0, master_value=5649.16))  # Instance13 after 60 s
+    assert not near_converged(ColumnBound(bound=None, master_value=10.0))
+    assert not near_converged(ColumnBound(bound=3.0))

@@ -303,7 +303,7 @@ def solve_phased(
         return _phased_large(problem, lean, parameters, weights, progress, started)
     tighten = len(lean.rm.x) <= TIGHT_MODEL_MAX_DECISIONS
     sub_search = 0.0 if tighten else parameters.sub_search_fraction
-    columns = _columns(problem, lean, parameters, weights, parameters.column_fraction)
+    columns = _columns(problem, lean, parameters, weights, parameters.column_fraction, COLUMN_MAX_S)
     floor = None if columns is None or columns.bound is None else math.ceil(columns.bound - 1e-6)
     dived = _dive(
         problem,
@@ -490,10 +490,16 @@ def _search_sub_problems(
 
 
 def _columns(
-    problem: RosterProblem, built: BuiltModel, parameters: SolveParameters, weights: Weights, share: float
+    problem: RosterProblem,
+    built: BuiltModel,
+    parameters: SolveParameters,
+    weights: Weights,
+    share: float,
+    most_s: float,
 ) -> ColumnBound | None:
-    """The column bound (:mod:`scheduling.columns`) within ``share`` of the time from now, or None when the
-    share is 0. A roster that reaches it is optimal, and the search stops there (see :class:`_ProgressCallback`).
+    """The column bound (:mod:`scheduling.columns`) within ``share`` of the time from now and at most ``most_s``
+    seconds, or None when the share is 0. A roster that reaches it is optimal, and the search stops there (see
+    :class:`_ProgressCallback`).
     Instance4's columns prove its optimum (1,716) in 4 s, where CP-SAT's own bound took 47 s to reach it;
     Instances 5-7 come within one or two of theirs (1,141, 1,949, 1,055 against 1,143, 1,950, 1,056) in 6-10 s."""
     if share <= 0:
@@ -502,7 +508,7 @@ def _columns(
         problem,
         built.penalties,
         weights,
-        deadline=time.perf_counter() + min(share * parameters.time_limit_s, COLUMN_MAX_S),
+        deadline=time.perf_counter() + min(share * parameters.time_limit_s, most_s),
         seed=parameters.random_seed,
         threads=parameters.num_workers or os.cpu_count() or 1,
     )
@@ -571,9 +577,13 @@ def near_converged(found: ColumnBound) -> bool:
 
 
 COLUMN_MAX_S = 120.0
-"""The most time the column generation gets, whatever its share: where it converges it has done so in 30 s
-(Instances 1-12, 14 and 16, 2 cores), and a long run on a large instance it will not converge on (13, 19-24)
-keeps the rest of its time for the search."""
+"""The most time the column generation gets on models of up to ``SUB_PROBLEM_SEARCH_ABOVE`` decisions, whatever
+its share: Instances 1-12, 14 and 16 converge (or as good as) within 30 s on 2 cores, 17 within about 60 s."""
+
+LARGE_COLUMN_MAX_S = 60.0
+"""The same on larger models, where only Instance12 came near converging (in 25-38 s), and the generation's time
+is taken from the neighbourhood search: Instance23's ten minutes ended at 64,289 with 120 s of columns, against
+57,654 with 90 s before the dive (single runs)."""
 
 MARGINS_FRACTION = 0.2
 """The most of the time, after the columns' share, for probing every pair at the columns' prices
@@ -627,7 +637,7 @@ def _phased_large(
     workers = parameters.num_workers or os.cpu_count() or 1
     # The bound first, so that the time a converged generation leaves goes to the search (Instance12's converged
     # in 38 s of its 90, and the 52 s left went unused when the bound came last).
-    found = _columns(problem, lean, parameters, weights, parameters.large_column_fraction)
+    found = _columns(problem, lean, parameters, weights, parameters.large_column_fraction, LARGE_COLUMN_MAX_S)
     floor = None if found is None or found.bound is None else math.ceil(found.bound - 1e-6)
     pairs = None
     if found is not None and found.master_value is not None and floor is not None and near_converged(found):

@@ -60,6 +60,9 @@ MIN_ROUND_S = 0.05
 SMOOTHING = 0.5
 """Weight of the best bound's prices in the prices each member is priced at (Wentges smoothing)."""
 
+GLOP_FALLBACK = "use_preprocessing: false"
+"""GLOP's parameters for a master it could not solve with its defaults (see :meth:`_Master.rebuilt`)."""
+
 ARTIFICIAL_COST_FACTOR = 100
 """An artificial variable lets the restricted master break a shift's cap (or leave a member without a
 roster) at this many times the largest cover or roster cost, so it always has a solution and prices."""
@@ -177,12 +180,14 @@ def covers(problem: RosterProblem, penalties: Iterable[Penalty]) -> list[Cover]:
 class _Master:
     """The restricted master LP: a convex choice of each member's columns, cover rows with under/over slack."""
 
-    def __init__(self, cover: list[Cover], worker_ids: list[str], big: float) -> None:
-        self.cover, self.worker_ids, self.big = cover, worker_ids, big
+    def __init__(self, cover: list[Cover], worker_ids: list[str], big: float, glop: str = "") -> None:
+        self.cover, self.worker_ids, self.big, self.glop = cover, worker_ids, big, glop
         self.columns: list[tuple[str, frozenset[str], float]] = []
         self.variables: list[pywraplp.Variable] = []
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
         s = self.solver
+        if glop:
+            s.SetSolverSpecificParametersAsString(glop)
         self.rows = {}
         for c in cover:
             row = s.Constraint(c.demand, c.demand)
@@ -214,10 +219,12 @@ class _Master:
         for sid in roster:
             self.rows[sid].SetCoefficient(var, 1)
 
-    def rebuilt(self) -> _Master:
-        """The same master built afresh: GLOP's warm start from the last basis sometimes ends ABNORMAL
-        (Instance9, after a few rounds), and a cold solve of the same LP then succeeds."""
-        fresh = _Master(self.cover, self.worker_ids, self.big)
+    def rebuilt(self, glop: str | None = None) -> _Master:
+        """The same master built afresh, with GLOP's parameters ``glop`` (the same as now if None): GLOP's warm
+        start from the last basis sometimes ends ABNORMAL (Instance9, after a few rounds), and a cold solve of
+        the same LP then succeeds; on Instance12 (2,214 columns, round 37) the cold solve ended ABNORMAL too,
+        and the same LP without GLOP's presolve (``GLOP_FALLBACK``) solved."""
+        fresh = _Master(self.cover, self.worker_ids, self.big, self.glop if glop is None else glop)
         for column in self.columns:
             fresh.add(*column)
         return fresh
@@ -339,6 +346,9 @@ def column_bound(
             solved = master.solve()
             if solved is None:
                 master = master.rebuilt()
+                solved = master.solve()
+            if solved is None and master.glop != GLOP_FALLBACK:
+                master = master.rebuilt(GLOP_FALLBACK)
                 solved = master.solve()
             if solved is None:
                 break

@@ -240,3 +240,17 @@ def test_a_large_model_dives_only_when_the_generation_came_near_its_relaxations_
     assert not near_converged(ColumnBound(bound=220.0, master_value=5649.16))  # Instance13 after 60 s
     assert not near_converged(ColumnBound(bound=None, master_value=10.0))
     assert not near_converged(ColumnBound(bound=3.0))
+
+
+def test_the_master_without_glops_presolve_solves_to_the_same_value_and_prices():
+    from scheduling.columns import GLOP_FALLBACK, _Master
+
+    cover = [Cover("a", demand=2, cap=3, under_weight=10, over_weight=1), Cover("b", 1, 1, 7, 0)]
+    master = _Master(cover, ["ann", "bob"], big=1000)
+    for wid, roster, cost in [("ann", {"a"}, 1), ("ann", {"a", "b"}, 4), ("bob", {"a"}, 2), ("bob", set(), 0)]:
+        master.add(wid, frozenset(roster), cost)
+    value, _prices, _duals = master.solve()
+    fallback = master.rebuilt(GLOP_FALLBACK)
+    assert fallback.glop == GLOP_FALLBACK and len(fallback.columns) == 4
+    again, _p, _d = fallback.solve()
+    assert again == pytest.approx(value) == pytest.approx(6)  # ann works a and b (4), bob a (2): nothing short

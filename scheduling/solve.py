@@ -315,17 +315,10 @@ def solve_phased(
         progress=progress,
         offset=time.perf_counter() - started,
     )
+    proven = _proven_dive(dived, floor, parameters, started)
+    if proven is not None:
+        return proven
     if dived is not None:
-        if floor is not None and round(dived[1].objective_value) <= floor:
-            return _result(
-                dived[0],
-                dived[1],
-                status="OPTIMAL",
-                objective=round(dived[1].objective_value),
-                bound=floor,
-                wall=time.perf_counter() - started,
-                parameters=parameters,
-            )
         _hint_from(lean.rm, dived[0].rm, dived[1])
     priced = None
     if floor is not None and tighten:
@@ -555,6 +548,23 @@ def _dive(
     return dived, solver
 
 
+def _proven_dive(
+    dived: tuple[BuiltModel, cp_model.CpSolver] | None, floor: int | None, parameters: SolveParameters, started: float
+) -> RosterSolution | None:
+    """The dive's roster as the run's answer, optimal, when it reaches the columns' bound; else None."""
+    if dived is None or floor is None or round(dived[1].objective_value) > floor:
+        return None
+    return _result(
+        dived[0],
+        dived[1],
+        status="OPTIMAL",
+        objective=round(dived[1].objective_value),
+        bound=floor,
+        wall=time.perf_counter() - started,
+        parameters=parameters,
+    )
+
+
 DIVE_WHOLE = 0.99
 """A pair the columns' master works at least this much is fixed worked in the dive, at most 1 - this fixed
 off. Instance10: 317 of 3,484 pairs fixed worked, 2,324 off, 843 left to CP-SAT."""
@@ -640,7 +650,7 @@ def _phased_large(
     found = _columns(problem, lean, parameters, weights, parameters.large_column_fraction, LARGE_COLUMN_MAX_S)
     floor = None if found is None or found.bound is None else math.ceil(found.bound - 1e-6)
     pairs = None
-    if found is not None and found.master_value is not None and floor is not None and near_converged(found):
+    if found is not None and near_converged(found):
         dived = _dive(
             problem,
             found,
@@ -651,18 +661,10 @@ def _phased_large(
             progress=progress,
             offset=time.perf_counter() - started,
         )
+        proven = _proven_dive(dived, floor, parameters, started)
+        if proven is not None:
+            return proven
         if dived is not None:
-            objective = round(dived[1].objective_value)
-            if objective <= floor:
-                return _result(
-                    dived[0],
-                    dived[1],
-                    status="OPTIMAL",
-                    objective=objective,
-                    bound=floor,
-                    wall=time.perf_counter() - started,
-                    parameters=parameters,
-                )
             pairs = {(sid, wid) for (wid, sid), var in dived[0].rm.x.items() if dived[1].boolean_value(var)}
     if pairs is None:
         share = construct_fraction(len(lean.rm.x), parameters.time_limit_s) * parameters.time_limit_s

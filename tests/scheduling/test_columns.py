@@ -207,8 +207,8 @@ def test_a_dive_from_the_columns_gives_a_roster_within_the_rules_never_below_the
     p = _random_ward(seed)
     found = _bound(p, BENCH_LIKE)
     floor = math.ceil(found.bound - 1e-6)
-    parameters = SolveParameters(time_limit_s=10, num_workers=1, explain=False)
-    dived = _dive(p, found, parameters, BENCH_LIKE, time_limit_s=10, floor=floor, progress=None, offset=0.0)
+    parameters = SolveParameters(time_limit_s=40, num_workers=1, explain=False)  # 10 s for the dive
+    dived = _dive(p, found, parameters, BENCH_LIKE, floor=floor, progress=None, started=time.perf_counter())
     assert dived is not None
     built, solver = dived
     pairs = [(sid, wid) for (wid, sid), var in built.rm.x.items() if solver.boolean_value(var)]
@@ -221,15 +221,10 @@ def test_no_dive_without_a_master_solution():
     from scheduling.solve import _dive
 
     p = _random_ward(0)
-    parameters = SolveParameters(time_limit_s=5, num_workers=1)
-    assert (
-        _dive(p, ColumnBound(bound=None), parameters, BENCH_LIKE, time_limit_s=5, floor=None, progress=None, offset=0)
-        is None
-    )
-    assert (
-        _dive(p, ColumnBound(bound=3.0), parameters, BENCH_LIKE, time_limit_s=5, floor=3, progress=None, offset=0)
-        is None
-    )
+    parameters = SolveParameters(time_limit_s=5, num_workers=1)  # time enough: only the master is missing
+    now = time.perf_counter()
+    assert _dive(p, ColumnBound(bound=None), parameters, BENCH_LIKE, floor=None, progress=None, started=now) is None
+    assert _dive(p, ColumnBound(bound=3.0), parameters, BENCH_LIKE, floor=3, progress=None, started=now) is None
 
 
 def test_a_large_model_dives_only_when_the_generation_came_near_its_relaxations_value():

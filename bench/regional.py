@@ -540,7 +540,8 @@ def measure(
             f"  {role}: {len(built.problem.shifts)} shifts, "
             f"{len(built.problem.workers)} members: {solution.status} in {solution.wall_time_s:.1f} s; fill "
             f"{fill.get('unfilled_cost')} ≥ {fill.get('bound')} ({fill.get('seconds')} s, local search "
-            f"{fill.get('refill_s')} s); quality {quality.get('status')} {quality.get('objective')} ≥ "
+            f"{fill.get('refill_s')} s, MIP {fill.get('mip_s')} s); "
+            f"quality {quality.get('status')} {quality.get('objective')} ≥ "
             f"{quality.get('bound')} ({quality.get('seconds')} s)"
         )
     result.load = os.getloadavg()
@@ -632,7 +633,11 @@ def _wipe(url: str) -> None:
 
 def _tuning(args: argparse.Namespace) -> dict[str, float]:
     """The engine's parameters the command line sets, by their ``SolveParameters`` names."""
-    given = {"fill_fraction": args.fill_fraction, "refill_fraction": args.refill_fraction}
+    given = {
+        "fill_fraction": args.fill_fraction,
+        "refill_fraction": args.refill_fraction,
+        "mip_fraction": args.mip_fraction,
+    }
     return {name: value for name, value in given.items() if value is not None}
 
 
@@ -648,6 +653,7 @@ def main() -> None:
     parser.add_argument("--no-hint", action="store_true", help="start the engine without the greedy first roster")
     parser.add_argument("--fill-fraction", type=float, help="the share of each profession's time for the fill stage")
     parser.add_argument("--refill-fraction", type=float, help="the share of the fill stage for the local search")
+    parser.add_argument("--mip-fraction", type=float, help="the share for the fill as a MIP after the local search")
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "

@@ -48,6 +48,15 @@ class Cancel:
                 self._solver.InterruptSolve()
 
 
+@dataclass(frozen=True)
+class Relaxed:
+    """The linear relaxation's optimum: its unfilled cost, a bound on every roster's, and how much of each
+    (shift id, member id) pair its solution works, for the pairs it works at all."""
+
+    bound: float
+    shares: Mapping[tuple[str, str], float]
+
+
 def fill_lower_bound(
     problem: RosterProblem,
     candidates: Candidates,
@@ -59,6 +68,19 @@ def fill_lower_bound(
     """The least unfilled cost of the relaxation over the ``candidates`` pairs, each missing place costing
     ``place_cost[shift id]``, or None if GLOP gave no optimum in the time or ``cancel`` was called. GLOP
     lets go of the interpreter while it solves, so this may run on a thread beside a search."""
+    relaxed = fill_relaxation(problem, candidates, place_cost, time_limit_s=time_limit_s, cancel=cancel)
+    return None if relaxed is None else relaxed.bound
+
+
+def fill_relaxation(
+    problem: RosterProblem,
+    candidates: Candidates,
+    place_cost: Mapping[str, int],
+    *,
+    time_limit_s: float = 10.0,
+    cancel: Cancel | None = None,
+) -> Relaxed | None:
+    """:func:`fill_lower_bound` with the relaxation's solution, which a search may start near."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
@@ -96,7 +118,8 @@ def fill_lower_bound(
         return None
     if solver.Solve() != pywraplp.Solver.OPTIMAL or (cancel is not None and cancel.cancelled):
         return None
-    return total - solver.Objective().Value()
+    shares = {(sid, wid): value for (wid, sid), var in x.items() if (value := var.solution_value()) > 1e-6}
+    return Relaxed(total - solver.Objective().Value(), shares)
 
 
 def _rest_cliques(solver, shifts, mine, rest: int) -> None:

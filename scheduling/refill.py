@@ -131,6 +131,11 @@ def chosen(rm: RosterModel, solver: cp_model.CpSolver) -> Roster:
     return {(sid, wid) for (wid, sid), var in rm.x.items() if solver.boolean_value(var)}
 
 
+def chosen_values(rm: RosterModel, values: list[int]) -> Roster:
+    """The roster of a solution given as every model variable's value, by index."""
+    return {(sid, wid) for (wid, sid), var in rm.x.items() if values[var.index]}
+
+
 def _solve_fill(sub: RosterProblem, current: Roster, time_limit_s: float, seed: int) -> tuple[Roster, bool] | None:
     """The sub-problem's best fill from ``current`` (its pairs), and whether it is proven; None if no answer."""
     rm = engine_model(sub, FILL_ONLY)

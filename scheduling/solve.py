@@ -16,18 +16,19 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from scheduling.aggregate import merge_hint, merge_identical, split_solution
-from scheduling.bounds import Cancel, fill_lower_bound, flow_bound
+from scheduling.bounds import Cancel, fill_lower_bound, fill_relaxation, flow_bound
 from scheduling.candidates import Candidates, find_candidates
 from scheduling.columns import ColumnBound, column_bound, margins
 from scheduling.constraints import HARD, REDUNDANT
 from scheduling.construct import light_presolve, member_by_member
 from scheduling.explain import brief_solution, explain
+from scheduling.mip import fill_over
 from scheduling.model import RosterModel
 from scheduling.objective import DEFAULT_WEIGHTS, Penalty, Weights, build_objective, exact_cover_cost
 from scheduling.problem import RosterProblem
@@ -66,7 +67,12 @@ class SolveParameters:
             local fill search, on rosters of more than ``REFILL_ABOVE_PAIRS`` eligible pairs. The local
             search fills more a second than CP-SAT on a co-op's week: on the regional week at x1 (60 s,
             single runs, bench/RESULTS.md) 0.7 and 0.5 left 666 and 674 places unfilled against 688 at
-            0.6 and 0.3, every profession still modelled and its quality stage run.
+            0.6 and 0.3, every profession still modelled and its quality stage run. With the MIP after it
+            (``mip_fraction``) it gets 0.3: the MIP fills more from a shorter local search (x1, today's
+            priorities: 703 places unfilled at 0.3 / 0.3 against 774 with the local search alone at 0.5).
+        mip_fraction: after the local search, the most of the time for the fill as a MIP over the pairs the
+            linear relaxation works and the roster's own (:mod:`scheduling.mip`); the relaxation must have
+            finished by then.
         sub_search_fraction: on "phased" models too large for the tight model, the share of the time
             given, after CP-SAT's whole-model solve, to the neighbourhood search on sub-problems
             (:func:`scheduling.refill.improve`) from CP-SAT's best roster.
@@ -98,7 +104,8 @@ class SolveParameters:
     first_fraction: float = 0.5
     lns_fraction: float = 0.0
     fill_fraction: float = 0.7
-    refill_fraction: float = 0.5
+    refill_fraction: float = 0.3
+    mip_fraction: float = 0.3
     sub_search_fraction: float = 0.0
     stall_fraction: float = 0.0
     column_fraction: float = 0.5
@@ -721,8 +728,12 @@ def _split_fill(penalties: list[Penalty]) -> tuple[cp_model.LinearExpr, int, lis
 MODEL_PAIRS_PER_SECOND = 15_000
 """How fast the model is built and its hint completed, in eligible pairs a second (a care workers' week of
 122,000 pairs took about 6 s to build and 1 s to complete, 17,000 a second; larger weeks are slower a
-pair); a week that would take more than half the time the local search leaves is not modelled, and its
-refilled roster stands, without a quality stage."""
+pair); a week that would take more than ``MODEL_SHARE`` of the time the local search and the MIP leave is
+not modelled, and their roster stands, without a quality stage."""
+
+MODEL_SHARE = 0.6
+"""At x1 the care workers' week (80,000 merged pairs, 5.3 s by the rate above) is still modelled in its 29 s,
+with the quality stage run."""
 
 UNMODELLED_SEARCH_FRACTION = 0.9
 """The share of the time the local search gets on a week too large to model; the rest explains it."""
@@ -765,16 +776,23 @@ class _Bounds(threading.Thread):
         self.place_cost = {s.id: s.priority // self.unit for s in problem.shifts}
         self.flow: int | None = None
         self.relaxed: int | None = None
+        self.shares: Mapping[tuple[str, str], float] | None = None
         self.stop = Cancel()
 
     def run(self) -> None:
         self.flow = flow_bound(self.problem, self.candidates, self.place_cost)
         if sum(len(shifts) for shifts in self.candidates.shifts_of.values()) <= LP_BOUND_MAX_PAIRS:
-            relaxed = fill_lower_bound(
+            relaxed = fill_relaxation(
                 self.problem, self.candidates, self.place_cost, time_limit_s=self.lp_time_limit_s, cancel=self.stop
             )
             if relaxed is not None:
-                self.relaxed = math.ceil(relaxed - 1e-6)
+                self.relaxed, self.shares = math.ceil(relaxed.bound - 1e-6), relaxed.shares
+
+    def relaxation(self, wait_s: float) -> Mapping[tuple[str, str], float] | None:
+        """The relaxation's solution (the pairs it works and how much), waiting up to ``wait_s`` seconds
+        for it; None if it has not finished by then (it goes on) or was never taken."""
+        self.join(max(0.0, wait_s))
+        return self.shares
 
     def best(self, wait_s: float) -> int | None:
         """The best bound finished after waiting up to ``wait_s`` seconds for the thread, or None; what
@@ -784,10 +802,34 @@ class _Bounds(threading.Thread):
         finished = [b for b in (self.flow, self.relaxed) if b is not None]
         return max(finished) if finished else None
 
+    def known_cost(self) -> int | None:
+        """The best bound finished so far, in priorities, without waiting; None if none has."""
+        finished = [b for b in (self.flow, self.relaxed) if b is not None]
+        return max(finished) * self.unit if finished else None
+
     def best_cost(self, wait_s: float) -> int | None:
         """:meth:`best` in priorities, as :func:`scheduling.refill.unfilled_cost` counts a roster."""
         best = self.best(wait_s)
         return None if best is None else best * self.unit
+
+
+MIP_MIN_S = 1.0
+"""Below this many seconds left, the MIP is not tried."""
+
+
+def _fill_by_mip(
+    problem: RosterProblem, roster: set[tuple[str, str]], bounds: _Bounds, deadline: float
+) -> tuple[set[tuple[str, str]], float]:
+    """The local search's roster, or SCIP's fuller one over the pairs the linear relaxation works and the
+    roster's own (:func:`scheduling.mip.fill_over`) once the relaxation has finished, with the seconds it
+    took. The relaxation is nearly integral on a co-op's week, so those few pairs hold a roster that fills
+    about as much as any can, which SCIP finds in seconds and CP-SAT's moves do not."""
+    began = time.perf_counter()
+    shares = bounds.relaxation(deadline - began - MIP_MIN_S)
+    if shares is None or deadline - time.perf_counter() < MIP_MIN_S:
+        return roster, time.perf_counter() - began
+    found = fill_over(problem, shares, roster, time_limit_s=deadline - time.perf_counter())
+    return (roster if found is None else found.roster), time.perf_counter() - began
 
 
 def _light_presolve_if_large(solver: cp_model.CpSolver, model: cp_model.CpModel) -> None:
@@ -845,17 +887,21 @@ def solve_staged(
         return deadline - time.perf_counter()
 
     roster = None if hint is None else set(hint)
-    refill_s = 0.0
+    refill_s = mip_s = 0.0
     refilling = parameters.refill_fraction > 0 and pairs > REFILL_ABOVE_PAIRS
     # Building the model alone would take most of the time the local search leaves: the search gets it all.
-    modelled = pairs / MODEL_PAIRS_PER_SECOND <= 0.5 * (1 - parameters.refill_fraction) * searching
+    modelled = (
+        pairs / MODEL_PAIRS_PER_SECOND
+        <= MODEL_SHARE * (1 - parameters.refill_fraction - parameters.mip_fraction) * searching
+    )
     # The fill's bounds need no model: they are taken on a thread while the search runs (see _Bounds).
     candidates = find_candidates(problem)
     bounds = _Bounds(problem, candidates, LP_BOUND_FRACTION * searching)
     bounds.start()
     if refilling:
         # A large week: fill locally first (scheduling.refill), before CP-SAT even has the model built.
-        share = parameters.refill_fraction if modelled else UNMODELLED_SEARCH_FRACTION
+        share = parameters.refill_fraction if modelled else UNMODELLED_SEARCH_FRACTION - parameters.mip_fraction
+        mip_share = share + parameters.mip_fraction
         searched_from = time.perf_counter()
         roster = refill(
             problem,
@@ -865,9 +911,10 @@ def solve_staged(
             candidates=candidates,
         )
         refill_s = time.perf_counter() - searched_from
+        roster, mip_s = _fill_by_mip(problem, roster, bounds, started + mip_share * searching)
     if roster is not None and not modelled:
         return _unmodelled(
-            problem, roster, parameters, started, refill_s, bounds.best_cost(deadline - time.perf_counter())
+            problem, roster, parameters, started, (refill_s, mip_s), bounds.best_cost(deadline - time.perf_counter())
         )
     built = build(problem, weights, redundant=False)
     model = built.rm.model
@@ -893,14 +940,17 @@ def solve_staged(
             lambda o, b, t: progress(unit * o + least_others, unit * b + least_others, t),
             time.perf_counter() - started,
         )
+    # A roster already at the fill's bound (the MIP's often is) needs no fill search.
+    floor = bounds.known_cost() if all(s.under_weight is None for s in problem.shifts) else None
+    at_floor = given is not None and floor is not None and unfilled_cost(problem, roster) <= floor
     status = (
         solver.solve(model, callback if progress else None)
-        if fill_deadline - time.perf_counter() > 0.1
+        if fill_deadline - time.perf_counter() > 0.1 and not at_floor
         else cp_model.UNKNOWN
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if given is None and roster is not None:  # the model came too late to take even the roster back
-            return _unmodelled(problem, roster, parameters, started, refill_s, bounds.best_cost(left()))
+            return _unmodelled(problem, roster, parameters, started, (refill_s, mip_s), bounds.best_cost(left()))
         if given is None:
             bounds.stop()
             return RosterSolution(status=solver.status_name(status), wall_time_s=time.perf_counter() - started)
@@ -932,6 +982,7 @@ def solve_staged(
             "gap": 0.0 if fill_proven else (fill_best - fill_bound) / max(1.0, abs(fill_best)),
             "seconds": round(solver.wall_time, 2),
             "refill_s": round(refill_s, 2),
+            "mip_s": round(mip_s, 2),
         }
     }
 
@@ -984,11 +1035,12 @@ def _unmodelled(
     roster: set[tuple[str, str]],
     parameters: SolveParameters,
     started: float,
-    refill_s: float,
+    searched_s: tuple[float, float],
     bound: int | None = None,
 ) -> RosterSolution:
     """The refilled roster of a week too large to model in the time, explained briefly and without a cost;
-    ``bound`` is the best of the fill's bounds taken beside the search (:class:`_Bounds`), in priorities."""
+    ``searched_s`` the seconds of the local search and the MIP; ``bound`` is the best of the fill's bounds
+    taken beside the search (:class:`_Bounds`), in priorities."""
     cost = unfilled_cost(problem, roster)
     if bound is None:  # the flow relaxation counts the shifts nobody may take too
         bound = flow_bound(problem, find_candidates(problem), {s.id: s.priority for s in problem.shifts})
@@ -1000,7 +1052,8 @@ def _unmodelled(
             "bound": bound,
             "gap": 0.0 if bound >= cost else (cost - bound) / max(1.0, cost),
             "seconds": 0.0,
-            "refill_s": round(refill_s, 2),
+            "refill_s": round(searched_s[0], 2),
+            "mip_s": round(searched_s[1], 2),
         },
         "quality": {"status": "NOT_RUN", "note": "too large to model in the time"},
     }

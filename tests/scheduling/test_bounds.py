@@ -40,6 +40,33 @@ def test_the_bound_is_never_above_the_best_roster():
     assert _bound(p) <= unfilled_cost(p, {(a.shift_id, a.member_id) for a in best.assignments})
 
 
+def test_the_relaxation_counts_days_in_a_row_day_by_day_where_a_count_over_the_horizon_cannot():
+    # Ann may work two days in a row (RULES §0.3), and on the middle day a morning and an evening visit fit:
+    # a count of shifts over the horizon lets her take all three mornings while Bob takes the evening.
+    shifts = [shift(f"m{d}", d, 7, 9) for d in range(3)] + [shift("e1", 1, 20, 21)]
+    ann = member("ann", {"m0", "m1", "m2", "e1"}, max_consecutive_days=2)
+    p = problem(shifts, [ann, member("bob", {"e1"})], days=3)
+    assert _flow(p) == 0
+    assert _bound(p) == 1
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_relaxation_is_never_above_the_best_roster_with_days_held_before(seed):
+    rng = random.Random(seed)
+    times = [(7, 9), (12, 13), (20, 21), (8, 16)]
+    shifts = [shift(f"s{n}", rng.randrange(6), *rng.choice(times), priority=rng.choice([1, 2])) for n in range(16)]
+    ids = [s.id for s in shifts]
+    workers = []
+    for m in ("ann", "bob", "cat"):
+        in_a_row = rng.choice([2, 3, 6])
+        held = tuple(fixed(f"{m}h{d}", d, 7, 9) for d in range(-rng.randint(0, in_a_row), 0))
+        workers.append(member(m, rng.sample(ids, 10), max_consecutive_days=in_a_row, fixed_shifts=held))
+    p = problem(shifts, workers, days=6)
+    best = solve(p, SolveParameters(time_limit_s=5, num_workers=1), weights=FILL_ONLY)
+    assert best.status == "OPTIMAL"
+    assert _bound(p) <= unfilled_cost(p, {(a.shift_id, a.member_id) for a in best.assignments}) + 1e-6
+
+
 def test_a_cancelled_relaxation_gives_no_bound():
     shifts = [shift("a", 0), shift("b", 0)]
     p = problem(shifts, [member("ann", {"a", "b"})])

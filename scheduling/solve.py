@@ -68,11 +68,13 @@ class SolveParameters:
             search fills more a second than CP-SAT on a co-op's week: on the regional week at x1 (60 s,
             single runs, bench/RESULTS.md) 0.7 and 0.5 left 666 and 674 places unfilled against 688 at
             0.6 and 0.3, every profession still modelled and its quality stage run. With the MIP after it
-            (``mip_fraction``) it gets 0.3: the MIP fills more from a shorter local search (x1, today's
-            priorities: 703 places unfilled at 0.3 / 0.3 against 774 with the local search alone at 0.5).
-        mip_fraction: after the local search, the most of the time for the fill as a MIP over the pairs the
-            linear relaxation works and the roster's own (:mod:`scheduling.mip`); the relaxation must have
-            finished by then.
+            (``mip_fraction``) it gets 0.1: the MIP fills more than the local search a second, and must
+            wait for the relaxation anyway (x1: 774 places unfilled with the local search alone at 0.5,
+            703-718 at 0.3 / 0.3 and 0.2 / 0.4, 705 at 0.1 / 0.5, where the care workers' MIP finished).
+        mip_fraction: after the local search, the most of the time (from the run's start, waiting for the
+            relaxation included) for the fill as a MIP over the pairs the linear relaxation works and the
+            roster's own (:mod:`scheduling.mip`). On a week too large for the relaxation
+            (``LP_BOUND_MAX_PAIRS``) there is no MIP and its share goes to the local search.
         sub_search_fraction: on "phased" models too large for the tight model, the share of the time
             given, after CP-SAT's whole-model solve, to the neighbourhood search on sub-problems
             (:func:`scheduling.refill.improve`) from CP-SAT's best roster.
@@ -104,8 +106,8 @@ class SolveParameters:
     first_fraction: float = 0.5
     lns_fraction: float = 0.0
     fill_fraction: float = 0.7
-    refill_fraction: float = 0.3
-    mip_fraction: float = 0.3
+    refill_fraction: float = 0.1
+    mip_fraction: float = 0.5
     sub_search_fraction: float = 0.0
     stall_fraction: float = 0.0
     column_fraction: float = 0.5
@@ -777,11 +779,13 @@ class _Bounds(threading.Thread):
         self.flow: int | None = None
         self.relaxed: int | None = None
         self.shares: Mapping[tuple[str, str], float] | None = None
+        self.relaxing = sum(len(shifts) for shifts in candidates.shifts_of.values()) <= LP_BOUND_MAX_PAIRS
+        """Whether the week is small enough for the linear relaxation."""
         self.stop = Cancel()
 
     def run(self) -> None:
         self.flow = flow_bound(self.problem, self.candidates, self.place_cost)
-        if sum(len(shifts) for shifts in self.candidates.shifts_of.values()) <= LP_BOUND_MAX_PAIRS:
+        if self.relaxing:
             relaxed = fill_relaxation(
                 self.problem, self.candidates, self.place_cost, time_limit_s=self.lp_time_limit_s, cancel=self.stop
             )
@@ -889,19 +893,19 @@ def solve_staged(
     roster = None if hint is None else set(hint)
     refill_s = mip_s = 0.0
     refilling = parameters.refill_fraction > 0 and pairs > REFILL_ABOVE_PAIRS
-    # Building the model alone would take most of the time the local search leaves: the search gets it all.
-    modelled = (
-        pairs / MODEL_PAIRS_PER_SECOND
-        <= MODEL_SHARE * (1 - parameters.refill_fraction - parameters.mip_fraction) * searching
-    )
     # The fill's bounds need no model: they are taken on a thread while the search runs (see _Bounds).
     candidates = find_candidates(problem)
     bounds = _Bounds(problem, candidates, LP_BOUND_FRACTION * searching)
     bounds.start()
+    # Without the relaxation's solution there is no MIP, and the local search has its time too.
+    mip_fraction = parameters.mip_fraction if bounds.relaxing else 0.0
+    refill_fraction = parameters.refill_fraction + parameters.mip_fraction - mip_fraction
+    # Building the model alone would take most of the time the local search leaves: the search gets it all.
+    modelled = pairs / MODEL_PAIRS_PER_SECOND <= MODEL_SHARE * (1 - refill_fraction - mip_fraction) * searching
     if refilling:
         # A large week: fill locally first (scheduling.refill), before CP-SAT even has the model built.
-        share = parameters.refill_fraction if modelled else UNMODELLED_SEARCH_FRACTION - parameters.mip_fraction
-        mip_share = share + parameters.mip_fraction
+        share = refill_fraction if modelled else UNMODELLED_SEARCH_FRACTION - mip_fraction
+        mip_share = share + mip_fraction
         searched_from = time.perf_counter()
         roster = refill(
             problem,

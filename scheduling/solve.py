@@ -904,7 +904,7 @@ def solve_staged(
     modelled = pairs / MODEL_PAIRS_PER_SECOND <= MODEL_SHARE * (1 - refill_fraction - mip_fraction) * searching
     if refilling:
         # A large week: fill locally first (scheduling.refill), before CP-SAT even has the model built.
-        share = refill_fraction if modelled else UNMODELLED_SEARCH_FRACTION - mip_fraction
+        share = refill_fraction if modelled else (UNMODELLED_SEARCH_FRACTION - mip_fraction) / 2
         mip_share = share + mip_fraction
         searched_from = time.perf_counter()
         roster = refill(
@@ -916,6 +916,16 @@ def solve_staged(
         )
         refill_s = time.perf_counter() - searched_from
         roster, mip_s = _fill_by_mip(problem, roster, bounds, started + mip_share * searching)
+        if not modelled and left() > MIP_MIN_S:  # the local search goes on from the MIP's roster, or its own
+            searched_from = time.perf_counter()
+            roster = refill(
+                problem,
+                roster,
+                deadline=started + UNMODELLED_SEARCH_FRACTION * searching,
+                seed=parameters.random_seed + 1,
+                candidates=candidates,
+            )
+            refill_s += time.perf_counter() - searched_from
     if roster is not None and not modelled:
         return _unmodelled(
             problem, roster, parameters, started, (refill_s, mip_s), bounds.best_cost(deadline - time.perf_counter())

@@ -130,3 +130,19 @@ def test_the_sub_problem_search_lowers_a_whole_model_roster_to_the_optimum_at_it
     assert better is not None and better.objective == plain.objective
     pairs = [(sid, wid) for (wid, sid), var in lean.rm.x.items() if better.values[var.index]]
     assert validate_roster(p, pairs) == []
+
+
+def test_staged_fill_by_mip_reaches_the_relaxations_bound_and_proves_the_fill(monkeypatch):
+    # Local search and MIP on a small week (as on a large one): five members, days and lates, weekly caps.
+    monkeypatch.setattr(importlib.import_module("scheduling.solve"), "REFILL_ABOVE_PAIRS", 0)
+    shifts = [shift(f"d{d}", d, demand=2) for d in range(7)] + [shift(f"l{d}", d, 14, 22) for d in range(7)]
+    ids = [s.id for s in shifts]
+    workers = [member(m, ids, max_weekly_minutes=24 * 60) for m in ("ann", "bob", "cat", "dan", "eve")]
+    p = problem(shifts, workers)
+
+    staged = solve(p, SolveParameters(time_limit_s=6, num_workers=1, strategy="staged"), hint=[])
+
+    fill = staged.stages["fill"]
+    assert fill["mip_s"] > 0 and fill["status"] == "OPTIMAL"
+    assert fill["unfilled_cost"] == fill["bound"] == 21 - 15  # five members, three shifts of 8 h each
+    assert validate_roster(p, [(a.shift_id, a.member_id) for a in staged.assignments]) == []

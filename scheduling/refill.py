@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 
 from ortools.sat.python import cp_model
@@ -155,10 +156,12 @@ def refill(
     members_per_move: int = 16,
     span_days: int = 3,
     candidates: Candidates | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Roster:
-    """Improve ``roster`` (feasible) until ``deadline`` (a ``time.perf_counter()`` value) or until every
-    place that any member could take is filled; returns the best roster found. ``candidates`` are the
-    problem's own (:func:`scheduling.candidates.find_candidates`), when the caller has them already."""
+    """Improve ``roster`` (feasible) until ``deadline`` (a ``time.perf_counter()`` value), until ``stop()``
+    is true, or until every place that any member could take is filled; returns the best roster found.
+    ``candidates`` are the problem's own (:func:`scheduling.candidates.find_candidates`), when the caller
+    has them already."""
     rng = random.Random(seed)
     candidates = candidates or find_candidates(problem)
     shifts = problem.shifts_by_id
@@ -170,7 +173,7 @@ def refill(
         mine[wid].add(sid)
     tabu: dict[str, int] = {}
     move = 0
-    while time.perf_counter() < deadline - 0.05:
+    while time.perf_counter() < deadline - 0.05 and not (stop is not None and stop()):
         move += 1
         open_ = [s for s in problem.shifts if len(held[s.id]) < s.demand and candidates.workers_of[s.id]]
         if not open_:

@@ -896,23 +896,27 @@ def solve_staged(
     # The fill's bounds need no model: they are taken on a thread while the search runs (see _Bounds).
     candidates = find_candidates(problem)
     bounds = _Bounds(problem, candidates, LP_BOUND_FRACTION * searching)
-    bounds.start()
     # Without the relaxation's solution there is no MIP, and the local search has its time too.
-    mip_fraction = parameters.mip_fraction if bounds.relaxing else 0.0
+    mip_fraction = parameters.mip_fraction if bounds.relaxing and refilling else 0.0
     refill_fraction = parameters.refill_fraction + parameters.mip_fraction - mip_fraction
     # Building the model alone would take most of the time the local search leaves: the search gets it all.
     modelled = pairs / MODEL_PAIRS_PER_SECOND <= MODEL_SHARE * (1 - refill_fraction - mip_fraction) * searching
+    share = refill_fraction if modelled else (UNMODELLED_SEARCH_FRACTION - mip_fraction) / 2
+    mip_share = share + mip_fraction
+    if mip_fraction:  # the MIP needs the relaxation: it may take until half the MIP's share has gone
+        bounds.lp_time_limit_s = max(LP_BOUND_FRACTION, share + mip_fraction / 2) * searching
+    bounds.start()
     if refilling:
         # A large week: fill locally first (scheduling.refill), before CP-SAT even has the model built.
-        share = refill_fraction if modelled else (UNMODELLED_SEARCH_FRACTION - mip_fraction) / 2
-        mip_share = share + mip_fraction
-        searched_from = time.perf_counter()
+        searched_from, shared = time.perf_counter(), started + share * searching
         roster = refill(
             problem,
             roster or set(),
-            deadline=started + share * searching,
+            # Its share at least, and while the MIP waits for the relaxation, until the MIP's last seconds.
+            deadline=max(shared, started + mip_share * searching - MIP_MIN_S - 1.0),
             seed=parameters.random_seed,
             candidates=candidates,
+            stop=lambda: time.perf_counter() >= shared and not bounds.is_alive(),
         )
         refill_s = time.perf_counter() - searched_from
         roster, mip_s = _fill_by_mip(problem, roster, bounds, started + mip_share * searching)

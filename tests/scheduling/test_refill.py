@@ -24,6 +24,16 @@ def test_a_member_gives_up_a_shift_a_colleague_can_take_so_an_empty_one_is_fille
     assert validate_roster(p, sorted(better)) == []
 
 
+def test_the_local_search_stops_when_told_before_its_deadline():
+    shifts = [shift("school", 0), shift("ward", 0, 9, 17)]
+    p = problem(shifts, [member("ann", {"school", "ward"}), member("bob", {"school"})])
+
+    began = time.perf_counter()
+    same = refill(p, {("school", "ann")}, deadline=began + 30, seed=1, stop=lambda: True)
+
+    assert same == {("school", "ann")} and time.perf_counter() - began < 5
+
+
 def test_a_sub_problem_keeps_the_rest_of_the_roster_as_fixed_shifts_and_what_others_give():
     shifts = [shift("mon", 0), shift("tue", 1, demand=2), shift("fri", 4)]
     ids = [s.id for s in shifts]

@@ -747,6 +747,11 @@ LP_BOUND_MAX_PAIRS = 150_000
 """Above this many candidate pairs GLOP takes longer than a run can spare for the fill bound (a care
 workers' week of 80,000 merged pairs takes it about 4.5 s); the flow bound stands alone there."""
 
+LP_PAIRS_PER_SECOND = 12_000
+"""GLOP's pace on the fill's relaxation, in candidate pairs a second (care workers at x1: 80,182 pairs in
+6-7 s; nurses 22,773 in 1.5 s): a week whose relaxation would not be solved by the time half the MIP's share
+has gone gets no MIP (at x2 the nurses' and teachers' did not, and the MIP's share was lost to waiting)."""
+
 LP_BOUND_FRACTION = 0.2
 """The most of a staged run's search time the linear relaxation may take."""
 
@@ -779,7 +784,8 @@ class _Bounds(threading.Thread):
         self.flow: int | None = None
         self.relaxed: int | None = None
         self.shares: Mapping[tuple[str, str], float] | None = None
-        self.relaxing = sum(len(shifts) for shifts in candidates.shifts_of.values()) <= LP_BOUND_MAX_PAIRS
+        self.pairs = sum(len(shifts) for shifts in candidates.shifts_of.values())
+        self.relaxing = self.pairs <= LP_BOUND_MAX_PAIRS
         """Whether the week is small enough for the linear relaxation."""
         self.stop = Cancel()
 
@@ -896,8 +902,11 @@ def solve_staged(
     # The fill's bounds need no model: they are taken on a thread while the search runs (see _Bounds).
     candidates = find_candidates(problem)
     bounds = _Bounds(problem, candidates, LP_BOUND_FRACTION * searching)
-    # Without the relaxation's solution there is no MIP, and the local search has its time too.
-    mip_fraction = parameters.mip_fraction if bounds.relaxing and refilling else 0.0
+    # Without the relaxation's solution in time there is no MIP, and the local search has its time too.
+    relaxed_in_time = (
+        bounds.pairs / LP_PAIRS_PER_SECOND <= (parameters.refill_fraction + parameters.mip_fraction / 2) * searching
+    )
+    mip_fraction = parameters.mip_fraction if refilling and bounds.relaxing and relaxed_in_time else 0.0
     refill_fraction = parameters.refill_fraction + parameters.mip_fraction - mip_fraction
     # Building the model alone would take most of the time the local search leaves: the search gets it all.
     modelled = pairs / MODEL_PAIRS_PER_SECOND <= MODEL_SHARE * (1 - refill_fraction - mip_fraction) * searching
@@ -912,8 +921,9 @@ def solve_staged(
         roster = refill(
             problem,
             roster or set(),
-            # Its share at least, and while the MIP waits for the relaxation, until the MIP's last seconds.
-            deadline=max(shared, started + mip_share * searching - MIP_MIN_S - 1.0),
+            # A week too large to model searches locally while the MIP waits for the relaxation too; on a
+            # modelled week that took a core from the relaxation (care workers at x1: 446 against 432-433).
+            deadline=shared if modelled else max(shared, started + mip_share * searching - MIP_MIN_S - 1.0),
             seed=parameters.random_seed,
             candidates=candidates,
             stop=lambda: time.perf_counter() >= shared and not bounds.is_alive(),

@@ -57,21 +57,6 @@ class Relaxed:
     shares: Mapping[tuple[str, str], float]
 
 
-def fill_lower_bound(
-    problem: RosterProblem,
-    candidates: Candidates,
-    place_cost: Mapping[str, int],
-    *,
-    time_limit_s: float = 10.0,
-    cancel: Cancel | None = None,
-) -> float | None:
-    """The least unfilled cost of the relaxation over the ``candidates`` pairs, each missing place costing
-    ``place_cost[shift id]``, or None if GLOP gave no optimum in the time or ``cancel`` was called. GLOP
-    lets go of the interpreter while it solves, so this may run on a thread beside a search."""
-    relaxed = fill_relaxation(problem, candidates, place_cost, time_limit_s=time_limit_s, cancel=cancel)
-    return None if relaxed is None else relaxed.bound
-
-
 def fill_relaxation(
     problem: RosterProblem,
     candidates: Candidates,
@@ -80,7 +65,10 @@ def fill_relaxation(
     time_limit_s: float = 10.0,
     cancel: Cancel | None = None,
 ) -> Relaxed | None:
-    """:func:`fill_lower_bound` with the relaxation's solution, which a search may start near."""
+    """The least unfilled cost of the relaxation over the ``candidates`` pairs, each missing place costing
+    ``place_cost[shift id]``, with the relaxation's solution, which a search may start near; None if GLOP
+    gave no optimum in the time or ``cancel`` was called. GLOP lets go of the interpreter while it solves,
+    so this may run on a thread beside a search."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
@@ -209,7 +197,7 @@ def fill_flow(problem: RosterProblem, candidates: Candidates, place_cost: Mappin
     horizon at most as many as the working days in a row allow, counting the days worked just before it
     (RULES §0.3), and as its total minutes allow. Every roster within the rules is such a flow, so the
     most a flow fills bounds what any roster fills. It ignores rest across midnight, nights in a row and
-    the finer rules, which :func:`fill_lower_bound` keeps.
+    the finer rules, which :func:`fill_relaxation` keeps.
     """
     horizon = problem.horizon
     flow = min_cost_flow.SimpleMinCostFlow()

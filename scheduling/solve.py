@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduling.aggregate import merge_hint, merge_identical, split_solution
-from scheduling.bounds import Cancel, fill_lower_bound, fill_relaxation, flow_bound
+from scheduling.bounds import Cancel, fill_relaxation, flow_bound
 from scheduling.candidates import Candidates, find_candidates
 from scheduling.columns import ColumnBound, column_bound, margins
 from scheduling.constraints import HARD, REDUNDANT
@@ -910,7 +910,9 @@ def solve_staged(
     refill_fraction = parameters.refill_fraction + parameters.mip_fraction - mip_fraction
     # Building the model alone would take most of the time the local search leaves: the search gets it all.
     modelled = pairs / MODEL_PAIRS_PER_SECOND <= MODEL_SHARE * (1 - refill_fraction - mip_fraction) * searching
-    share = refill_fraction if modelled else (UNMODELLED_SEARCH_FRACTION - mip_fraction) / 2
+    # A week too large to model: the local search before and after the MIP, or all along without one (a
+    # second start loses the first's widened neighbourhoods: x2 teachers 175 places against 146).
+    share = refill_fraction if modelled else (UNMODELLED_SEARCH_FRACTION - mip_fraction) / (2 if mip_fraction else 1)
     mip_share = share + mip_fraction
     if mip_fraction:  # the MIP needs the relaxation: it may take until half the MIP's share has gone
         bounds.lp_time_limit_s = max(LP_BOUND_FRACTION, share + mip_fraction / 2) * searching
@@ -929,8 +931,9 @@ def solve_staged(
             stop=lambda: time.perf_counter() >= shared and not bounds.is_alive(),
         )
         refill_s = time.perf_counter() - searched_from
-        roster, mip_s = _fill_by_mip(problem, roster, bounds, started + mip_share * searching)
-        if not modelled and left() > MIP_MIN_S:  # the local search goes on from the MIP's roster, or its own
+        if mip_fraction:
+            roster, mip_s = _fill_by_mip(problem, roster, bounds, started + mip_share * searching)
+        if mip_fraction and not modelled and left() > MIP_MIN_S:  # again from the MIP's roster, or its own
             searched_from = time.perf_counter()
             roster = refill(
                 problem,
@@ -995,11 +998,11 @@ def solve_staged(
         bounds.stop()  # the thread's relaxation counts priorities: it would only take a core from this one
         fill_bound = max(fill_bound, flow_bound(problem, candidates, place_cost))
         if len(built.rm.x) <= LP_BOUND_MAX_PAIRS and left() > 1.0:
-            relaxed = fill_lower_bound(
+            relaxed = fill_relaxation(
                 problem, candidates, place_cost, time_limit_s=min(left() / 2, bounds.lp_time_limit_s)
             )
             if relaxed is not None:
-                fill_bound = max(fill_bound, math.ceil(relaxed - 1e-6))
+                fill_bound = max(fill_bound, math.ceil(relaxed.bound - 1e-6))
     fill_proven = fill_bound >= fill_best
     bounds.stop()  # proven by CP-SAT, or bounded already: the relaxation on the thread is not wanted
     stages = {

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from scheduling import SolveParameters, solve
-from scheduling.bounds import Cancel, fill_lower_bound, flow_bound
+from scheduling.bounds import Cancel, fill_relaxation, flow_bound
 from scheduling.candidates import find_candidates
 from scheduling.refill import FILL_ONLY, unfilled_cost
 from scheduling.solve import _Bounds
@@ -16,7 +16,7 @@ from tests.scheduling.builders import fixed, member, problem, shift
 
 
 def _bound(p) -> float:
-    return fill_lower_bound(p, find_candidates(p), {s.id: s.priority for s in p.shifts})
+    return fill_relaxation(p, find_candidates(p), {s.id: s.priority for s in p.shifts}).bound
 
 
 def test_two_members_cannot_fill_three_shifts_at_the_same_time():
@@ -72,8 +72,8 @@ def test_a_cancelled_relaxation_gives_no_bound():
     p = problem(shifts, [member("ann", {"a", "b"})])
     cancel = Cancel()
     cancel()
-    assert fill_lower_bound(p, find_candidates(p), {"a": 1, "b": 1}, cancel=cancel) is None
-    assert fill_lower_bound(p, find_candidates(p), {"a": 1, "b": 1}, cancel=Cancel()) == 1
+    assert fill_relaxation(p, find_candidates(p), {"a": 1, "b": 1}, cancel=cancel) is None
+    assert fill_relaxation(p, find_candidates(p), {"a": 1, "b": 1}, cancel=Cancel()).bound == 1
 
 
 def test_cancelling_interrupts_the_solver_already_solving():

@@ -161,17 +161,9 @@ def _cliques(shifts: list[Shift], rest: int) -> list[frozenset[str]]:
 
 def _rest_cliques(solver, shifts, mine, rest: int) -> None:
     """At most one shift of every maximal set that pairwise overlaps once stretched by the rest time."""
-    active: list = []
-    last: frozenset = frozenset()
-    for i, shift in enumerate(shifts):
-        active = [s for s in active if s.end + rest > shift.start]
-        active.append(shift)
-        if i + 1 < len(shifts) and shifts[i + 1].start == shift.start:
-            continue
-        ids = frozenset(s.id for s in active)
-        if len(ids) > 1 and not ids <= last:
-            solver.Add(sum(mine[sid] for sid in ids) <= 1)
-            last = ids
+    for clique in _cliques(shifts, rest):
+        if len(clique) > 1:
+            solver.Add(sum(mine[sid] for sid in clique) <= 1)
 
 
 def flow_bound(problem: RosterProblem, candidates: Candidates, place_cost: Mapping[str, int]) -> int:

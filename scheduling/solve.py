@@ -73,8 +73,9 @@ class SolveParameters:
             703-718 at 0.3 / 0.3 and 0.2 / 0.4, 705 at 0.1 / 0.5, where the care workers' MIP finished).
         mip_fraction: after the local search, the most of the time (from the run's start, waiting for the
             relaxation included) for the fill as a MIP over the pairs the linear relaxation works and the
-            roster's own (:mod:`scheduling.mip`). On a week too large for the relaxation
-            (``LP_BOUND_MAX_PAIRS``) there is no MIP and its share goes to the local search.
+            roster's own (:mod:`scheduling.mip`). On a week whose relaxation is too large to solve in time
+            (``LP_BOUND_MAX_PAIRS``, ``LP_PAIRS_PER_SECOND``) there is no MIP and its share goes to the local
+            search.
         sub_search_fraction: on "phased" models too large for the tight model, the share of the time
             given, after CP-SAT's whole-model solve, to the neighbourhood search on sub-problems
             (:func:`scheduling.refill.improve`) from CP-SAT's best roster.
@@ -809,13 +810,16 @@ class _Bounds(threading.Thread):
         has not finished by then is stopped."""
         self.join(max(0.0, wait_s))
         self.stop()
+        return self._finished()
+
+    def _finished(self) -> int | None:
         finished = [b for b in (self.flow, self.relaxed) if b is not None]
         return max(finished) if finished else None
 
     def known_cost(self) -> int | None:
         """The best bound finished so far, in priorities, without waiting; None if none has."""
-        finished = [b for b in (self.flow, self.relaxed) if b is not None]
-        return max(finished) * self.unit if finished else None
+        finished = self._finished()
+        return None if finished is None else finished * self.unit
 
     def best_cost(self, wait_s: float) -> int | None:
         """:meth:`best` in priorities, as :func:`scheduling.refill.unfilled_cost` counts a roster."""
@@ -876,7 +880,8 @@ def solve_staged(
 
     Filling dominates every other term by construction (``Weights.fill``), so the best roster is the
     best of those that fill the most. Stage 1 minimises the unfilled places alone: on a large week first
-    by local search from the hint (:func:`scheduling.refill.refill`), then with CP-SAT on the model,
+    by local search from the hint (:func:`scheduling.refill.refill`), then as a MIP over the pairs the
+    linear relaxation works (:func:`_fill_by_mip`, where it is solved in time), then with CP-SAT on the model,
     where the continuity, fairness and preference variables drop out in presolve; its bound is the best
     of CP-SAT's, the linear relaxation's (:mod:`scheduling.bounds`) and the places nobody may take.
     Stage 2 keeps at least that fill as a constraint and minimises the other terms from the stage-1

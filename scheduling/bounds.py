@@ -77,13 +77,24 @@ def fill_relaxation(
     add_relaxed_rules(solver, problem, candidates, x)
     # Unfilled cost = sum of cost × demand − sum of cost × assigned; maximise the assigned part.
     total = sum(place_cost.get(s.id, 0) * s.demand for s in problem.shifts)
-    solver.Maximize(sum(place_cost.get(sid, 0) * var for (_wid, sid), var in x.items()))
+    objective = solver.Objective()
+    for (_wid, sid), var in x.items():
+        objective.SetCoefficient(var, place_cost.get(sid, 0))
+    objective.SetMaximization()
     if cancel is not None and not cancel.attach(solver):
         return None
     if solver.Solve() != pywraplp.Solver.OPTIMAL or (cancel is not None and cancel.cancelled):
         return None
     shares = {(sid, wid): value for (wid, sid), var in x.items() if (value := var.solution_value()) > 1e-6}
     return Relaxed(total - solver.Objective().Value(), shares)
+
+
+def _at_most(solver: pywraplp.Solver, terms, bound: float) -> None:
+    """The row sum(coefficient × variable) <= ``bound``, each variable once, set coefficient by coefficient:
+    building the expressions took 5.5 s of the care week's 7.6 s relaxation, this takes 3.0 s."""
+    row = solver.Constraint(-solver.infinity(), bound)
+    for var, coefficient in terms:
+        row.SetCoefficient(var, coefficient)
 
 
 def add_relaxed_rules(solver: pywraplp.Solver, problem: RosterProblem, candidates: Candidates, x: Mapping) -> None:
@@ -95,7 +106,7 @@ def add_relaxed_rules(solver: pywraplp.Solver, problem: RosterProblem, candidate
         on_shift[sid].append(var)
     for shift in problem.shifts:
         if on_shift[shift.id]:
-            solver.Add(sum(on_shift[shift.id]) <= min(shift.demand, shift.cap))
+            _at_most(solver, [(v, 1) for v in on_shift[shift.id]], min(shift.demand, shift.cap))
     for worker in problem.workers:
         shifts = sorted(candidates.shifts_of.get(worker.id, ()), key=lambda s: s.start)
         if not shifts:
@@ -108,12 +119,12 @@ def add_relaxed_rules(solver: pywraplp.Solver, problem: RosterProblem, candidate
                 by_week[horizon.week_of_day(s.day)].append(s)
             for week, in_week in by_week.items():
                 left = _week_left(worker, horizon, week)
-                solver.Add(sum(s.minutes * mine[s.id] for s in in_week) <= left)
+                _at_most(solver, [(mine[s.id], s.minutes) for s in in_week], left)
                 # As many shifts as fit, the shortest first: integral, so tighter than the minutes alone.
-                solver.Add(sum(mine[s.id] for s in in_week) <= _most_by_minutes(in_week, left))
+                _at_most(solver, [(mine[s.id], 1) for s in in_week], _most_by_minutes(in_week, left))
         # Days in a row and total minutes as a count of shifts (RULES §0.3), then the days in a row day by
         # day: on the regional week's care workers the second raises the bound from 350 to 430.
-        solver.Add(sum(mine.values()) <= _most_overall(worker, shifts))
+        _at_most(solver, [(v, 1) for v in mine.values()], _most_overall(worker, shifts))
         _day_windows(solver, worker, shifts, mine)
 
 
@@ -135,13 +146,13 @@ def _day_windows(solver, worker: Worker, shifts: list[Shift], mine) -> None:
             continue
         worked[day] = solver.NumVar(0.0, 1.0, "")
         for clique in _cliques(today, worker.min_rest_minutes):
-            solver.Add(worked[day] >= sum(mine[sid] for sid in clique))
+            _at_most(solver, [(worked[day], -1), *((mine[sid], 1) for sid in clique)], 0)
     for first in range(min([0, *fixed_days]), max(by_day) - limit + 1):
         window = range(first, first + limit + 1)
         days = [worked[d] for d in window if d in worked]
         held = sum(1 for d in window if d in fixed_days)
         if days and len(days) + held > limit:
-            solver.Add(sum(days) <= limit - held)
+            _at_most(solver, [(v, 1) for v in days], limit - held)
 
 
 def _cliques(shifts: list[Shift], rest: int) -> list[frozenset[str]]:
@@ -163,7 +174,7 @@ def _rest_cliques(solver, shifts, mine, rest: int) -> None:
     """At most one shift of every maximal set that pairwise overlaps once stretched by the rest time."""
     for clique in _cliques(shifts, rest):
         if len(clique) > 1:
-            solver.Add(sum(mine[sid] for sid in clique) <= 1)
+            _at_most(solver, [(mine[sid], 1) for sid in clique], 1)
 
 
 def flow_bound(problem: RosterProblem, candidates: Candidates, place_cost: Mapping[str, int]) -> int:

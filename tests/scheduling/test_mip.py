@@ -3,6 +3,7 @@ reaches CP-SAT's proven optimum, and uses only the pairs it is given."""
 
 from __future__ import annotations
 
+import importlib
 import random
 
 import pytest
@@ -10,6 +11,8 @@ from ortools.sat.python import cp_model
 
 from scheduling import SolveParameters, solve, validate_roster
 from scheduling.mip import Unsupported, fill_over, restricted, translate
+from scheduling.model import RosterModel
+from scheduling.objective import build_objective
 from scheduling.refill import FILL_ONLY, unfilled_cost
 from tests.scheduling.builders import fixed, member, night, problem, shift
 
@@ -84,3 +87,18 @@ def test_an_enforced_linear_constraint_binds_only_when_its_literal_holds():
     mip.solver.Solve()
 
     assert [round(v.solution_value()) for v in mip.variables] == [1, 3]
+
+
+def test_a_roster_the_checker_rejects_is_never_returned(monkeypatch):
+    # As if the translation had lost every rule: SCIP puts ann on both clashing shifts, the checker refuses.
+    def without_rules(sub, weights):
+        rm = RosterModel.build(sub)
+        build_objective(rm, weights)
+        return rm
+
+    mip_module = importlib.import_module("scheduling.mip")
+    monkeypatch.setattr(mip_module, "engine_model", without_rules)
+    monkeypatch.setattr(mip_module, "add_relaxed_rules", lambda *args: None)
+    p = problem([shift("a", 0), shift("b", 0, 9, 17)], [member("ann", {"a", "b"})])
+
+    assert fill_over(p, {("a", "ann"), ("b", "ann")}, set(), time_limit_s=5) is None

@@ -943,20 +943,21 @@ def solve_staged(
     if refilling:
         # A large week: fill locally first (scheduling.refill), before CP-SAT even has the model built.
         searched_from, shared = time.perf_counter(), started + share * searching
+        # A week too large to model searches locally while the MIP waits for the relaxation too; on a
+        # modelled week that took a core from the relaxation (care workers at x1: 446 against 432-433).
+        waits = mip_fraction and not modelled
         roster = refill(
             problem,
             roster or set(),
-            # A week too large to model searches locally while the MIP waits for the relaxation too; on a
-            # modelled week that took a core from the relaxation (care workers at x1: 446 against 432-433).
-            deadline=shared if modelled else max(shared, started + mip_share * searching - MIP_MIN_S - 1.0),
+            deadline=max(shared, started + mip_share * searching - MIP_MIN_S - 1.0) if waits else shared,
             seed=parameters.random_seed,
             candidates=candidates,
-            stop=lambda: time.perf_counter() >= shared and not bounds.is_alive(),
+            stop=(lambda: time.perf_counter() >= shared and not bounds.is_alive()) if waits else None,
         )
         refill_s = time.perf_counter() - searched_from
         if mip_fraction:
             roster, mip_s = _fill_by_mip(problem, roster, bounds, started + mip_share * searching)
-        if mip_fraction and not modelled and left() > MIP_MIN_S:  # again from the MIP's roster, or its own
+        if waits and left() > MIP_MIN_S:  # again from the MIP's roster, or its own
             searched_from = time.perf_counter()
             roster = refill(
                 problem,

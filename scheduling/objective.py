@@ -69,6 +69,9 @@ class Penalty:
     weight: int
     upper: int = 1
     shift_id: str | None = None
+    within: tuple[str, str] | None = None
+    """For a reward: the (worker, shift) decision it can never exceed, so that :func:`least_soft_cost` can
+    count a shift's rewards for no more members than the shift takes."""
 
     @property
     def bound(self) -> int:
@@ -133,6 +136,7 @@ def reward_continuity_run(rm: RosterModel, weights: Weights) -> list[Penalty]:
                                 f"worker={worker.id},shift={sid}",
                                 x,
                                 -weights.continuity_run,
+                                within=(worker.id, sid),
                             )
                         )
                     for prev in days.get(day - 1, []):
@@ -147,6 +151,7 @@ def reward_continuity_run(rm: RosterModel, weights: Weights) -> list[Penalty]:
                                 f"worker={worker.id},shift={prev}->{sid}",
                                 y,
                                 -weights.continuity_run,
+                                within=(worker.id, sid),
                             )
                         )
     return out
@@ -157,7 +162,7 @@ def reward_worked_here_before(rm: RosterModel, weights: Weights) -> list[Penalty
     if not weights.worked_here_before:
         return []
     return [
-        Penalty("worked_here_before", f"worker={w},shift={s}", x, -weights.worked_here_before)
+        Penalty("worked_here_before", f"worker={w},shift={s}", x, -weights.worked_here_before, within=(w, s))
         for (w, s), x in rm.x.items()
         if rm.workers[w].worked_for_clients and rm.shifts[s].client_id in rm.workers[w].worked_for_clients
     ]
@@ -169,7 +174,7 @@ def reward_preferred_by_client(rm: RosterModel, weights: Weights) -> list[Penalt
     if not weights.preferred_by_client or not preferred:
         return []
     return [
-        Penalty("preferred_by_client", f"worker={w},shift={s}", x, -weights.preferred_by_client)
+        Penalty("preferred_by_client", f"worker={w},shift={s}", x, -weights.preferred_by_client, within=(w, s))
         for (w, s), x in rm.x.items()
         if w in preferred.get(rm.shifts[s].client_id, frozenset())
     ]
@@ -234,7 +239,11 @@ def reward_member_preferences(rm: RosterModel, weights: Weights) -> list[Penalty
             continue
         score = preference_score(rm, w, s)
         if score:
-            out.append(Penalty("member_preference", f"worker={w},shift={s}", x, -weights.member_preference * score))
+            out.append(
+                Penalty(
+                    "member_preference", f"worker={w},shift={s}", x, -weights.member_preference * score, within=(w, s)
+                )
+            )
     return out
 
 
@@ -288,6 +297,33 @@ def build_objective(rm: RosterModel, weights: Weights) -> list[Penalty]:
     penalties += penalise_unfilled(rm, weights, fill_unit)
     rm.model.minimize(objective_expr(penalties))
     return penalties
+
+
+def least_soft_cost(rm: RosterModel, penalties: list[Penalty]) -> int:
+    """The least ``penalties`` (the soft terms, without the fill's) can cost together on any roster: a
+    sound bound that needs no search. A cost term (a positive weight) costs at least nothing, a constant
+    what it is. A reward tied to one (worker, shift) decision (``Penalty.within``) is earned only by a
+    member on that shift, and a shift takes at most its cap of members, so each shift's rewards count for
+    its best-rewarded ``cap`` members alone; any other reward counts whole. On a co-op's week this is a few
+    places' worth of rewards, where every reward at once is about one unfilled place of the fill's unit."""
+    least = 0
+    per_pair: dict[tuple[str, str], int] = defaultdict(int)
+    for p in penalties:
+        if isinstance(p.expr, int):
+            least += p.weight * p.expr
+        elif p.weight >= 0:
+            continue
+        elif p.within is None:
+            least += p.weight * p.upper
+        else:
+            per_pair[p.within] += -p.weight * p.upper
+    by_shift: dict[str, list[int]] = defaultdict(list)
+    for (_, shift_id), reward in per_pair.items():
+        by_shift[shift_id].append(reward)
+    for shift_id, rewards in by_shift.items():
+        rewards.sort(reverse=True)
+        least -= sum(rewards[: rm.shifts[shift_id].cap])
+    return least
 
 
 def objective_expr(penalties: list[Penalty]) -> cp_model.LinearExpr:

@@ -31,7 +31,14 @@ from scheduling.construct import light_presolve, member_by_member
 from scheduling.explain import brief_solution, explain
 from scheduling.mip import fill_over
 from scheduling.model import RosterModel
-from scheduling.objective import DEFAULT_WEIGHTS, Penalty, Weights, build_objective, exact_cover_cost
+from scheduling.objective import (
+    DEFAULT_WEIGHTS,
+    Penalty,
+    Weights,
+    build_objective,
+    exact_cover_cost,
+    least_soft_cost,
+)
 from scheduling.problem import RosterProblem
 from scheduling.refill import improve, refill, unfilled_cost
 from scheduling.search import Incumbent, hint_every_variable, incumbent_from, large_neighbourhood_search
@@ -976,9 +983,7 @@ def solve_staged(
     fill_expr, unit, others = _split_fill(built.penalties)
     nobody = sum(p.weight // unit * p.expr for p in built.penalties if p.term == "fill" and isinstance(p.expr, int))
     others_expr = cp_model.LinearExpr.weighted_sum([p.expr for p in others], [p.weight for p in others])
-    least_others = sum(min(0, p.weight) * p.upper for p in others if not isinstance(p.expr, int)) + sum(
-        p.weight * p.expr for p in others if isinstance(p.expr, int)
-    )
+    least_others = least_soft_cost(built.rm, others)
     model.clear_objective()
     model.minimize(fill_expr)
     given = None
@@ -1050,11 +1055,17 @@ def solve_staged(
     solver = cp_model.CpSolver()
     configure(solver, parameters, left())
     _light_presolve_if_large(solver, model)
+
+    def combined_bound(others_bound: float) -> float:
+        # A roster filling no more than the stage-1 roster (stage 2's own rosters) costs at least the fill's
+        # bound and stage 2's; one filling less costs at least one unit more than the stage-1 roster's fill
+        # and the least the other terms can cost. Sound whether or not stage 1 is proven.
+        kept = unit * (fill_best if fill_proven else fill_bound) + max(others_bound, least_others)
+        return min(kept, unit * (fill_best + 1) + least_others)
+
     if progress:
-        fill_floor = unit * (fill_best if fill_proven else fill_bound)
         callback = _ProgressCallback(
-            lambda o, b, t: progress(unit * fill_best + o, fill_floor + (b if fill_proven else least_others), t),
-            time.perf_counter() - started,
+            lambda o, b, t: progress(unit * fill_best + o, combined_bound(b), t), time.perf_counter() - started
         )
     status2 = solver.solve(model, callback if progress else None) if left() > 0.1 else cp_model.UNKNOWN
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -1071,7 +1082,7 @@ def solve_staged(
         "seconds": round(solver.wall_time, 2) if solver is not first else 0.0,
     }
     objective = unit * fill_best + others_best
-    bound = unit * fill_bound + (others_bound if fill_proven else least_others)
+    bound = combined_bound(others_bound)
     optimal = fill_proven and status2 == cp_model.OPTIMAL
     solution = _result(
         built,

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
+from ortools.sat.python import cp_model
+
 from scheduling import SolveParameters, Weights, solve
+from scheduling.objective import least_soft_cost, objective_expr
+from scheduling.solve import build
 from tests.scheduling.builders import FAST, assignment, member, problem, shift, solve_checked
 
 
@@ -121,3 +128,67 @@ def test_progress_callback_reports_objective_bound_and_time():
     p = problem([shift("s", 0)], [member("ann", ["s"])])
     solve(p, FAST, progress=lambda obj, bound, t: seen.append((obj, bound, t)))
     assert seen and seen[-1][0] >= seen[-1][1]
+
+
+def _rewarding_week(seed: int):
+    """Five members who have all worked for both clients, two of them asked for, with wishes of their own
+    (some negative), over a week of continuity runs: many more rewards on offer than places to earn them."""
+    rng = random.Random(seed)
+    shifts = [shift(f"c{d}", d, client_id="c", continuity_group="year3", demand=rng.choice([1, 2])) for d in range(5)]
+    shifts += [shift(f"w{d}", d, 14, 22, client_id="w", kind="late") for d in range(7)]
+    ids = [s.id for s in shifts]
+    workers = [
+        member(
+            m,
+            rng.sample(ids, 8),
+            worked_for_clients=frozenset({"c", "w"}),
+            preferred_clients={"c": rng.randint(-3, 5)},
+            preferred_kinds={"late": rng.randint(-3, 5)},
+            travel_metres={sid: rng.randint(0, 20_000) for sid in ids},
+            wanted_weekly_minutes=rng.choice([0, 16, 24]) * 60,
+        )
+        for m in ("ann", "bob", "cat", "dan", "eve")
+    ]
+    return problem(shifts, workers, client_preferred_members={"c": frozenset({"ann", "bob"}), "w": frozenset({"cat"})})
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_least_soft_cost_is_never_above_what_the_best_roster_earns(seed):
+    built = build(_rewarding_week(seed), redundant=False)
+    rm = built.rm
+    soft = [p for p in built.penalties if p.term not in ("fill", "over_cover")]
+    least = least_soft_cost(rm, soft)
+    rm.model.minimize(objective_expr(soft))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 20
+    solver.parameters.num_workers = 2
+    assert solver.solve(rm.model) == cp_model.OPTIMAL
+
+    assert least <= solver.objective_value
+    # and far above every reward at once, which is what the bound was before
+    assert least > sum(p.weight * p.upper for p in soft if p.weight < 0)
+
+
+def test_a_shift_earns_its_rewards_for_no_more_members_than_it_takes():
+    p = problem(
+        [shift("s", 0, client_id="ysgol")],
+        [member(m, ["s"], worked_for_clients=frozenset({"ysgol"})) for m in ("ann", "bob", "cat")],
+    )
+    built = build(p, redundant=False)
+    soft = [p for p in built.penalties if p.term != "fill"]
+
+    assert least_soft_cost(built.rm, soft) == -Weights().worked_here_before
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_staged_bound_with_an_unproven_fill_is_never_above_the_best_roster(seed):
+    p = _rewarding_week(seed)
+    best = solve(p, SolveParameters(time_limit_s=10, num_workers=2))
+    assert best.status == "OPTIMAL"
+    # No time for the fill's own search: the roster given stands, its fill unproven (only the places nobody
+    # may take bound it), and the bound is the fill's bound with the least the soft terms can cost.
+    given = [(a.shift_id, a.member_id) for a in best.assignments][1:]
+    staged = solve(p, SolveParameters(time_limit_s=3, num_workers=1, strategy="staged", fill_fraction=0.0), hint=given)
+
+    assert staged.stages["fill"]["status"] == "FEASIBLE"
+    assert staged.best_bound <= best.objective <= staged.objective

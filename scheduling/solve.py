@@ -1074,6 +1074,7 @@ def solve_staged(
         solver = first
         others_best = sum(p.weight * (p.expr if isinstance(p.expr, int) else solver.value(p.expr)) for p in others)
         others_bound = least_others
+    others_bound = max(others_bound, least_others)
     stages["quality"] = {
         "status": "NOT_RUN" if status2 == cp_model.UNKNOWN else solver.status_name(status2),
         "objective": others_best,

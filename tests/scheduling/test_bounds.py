@@ -153,3 +153,19 @@ def test_the_flow_bound_is_never_above_the_best_roster(seed):
     best = solve(p, SolveParameters(time_limit_s=10, num_workers=1), weights=FILL_ONLY)
     assert best.status == "OPTIMAL"
     assert _flow(p) <= unfilled_cost(p, {(a.shift_id, a.member_id) for a in best.assignments})
+
+
+def test_the_weekly_minutes_rounded_leave_the_places_no_mix_of_lengths_fits():
+    # 35.5 hours a week each: two 12.5-hour nights and one 7.5-hour early, or one night and three earlies,
+    # never more than five of the nights' doubled worth. The minutes alone let each take 2.84 nights.
+    nights = [shift(f"n{d}", d, 20, 8.5, kind="night", is_night=True, priority=2, demand=2) for d in range(4)]
+    earlies = [shift(f"e{d}", d, 7, 14.5, demand=2) for d in range(4, 7)]
+    ids = {s.id for s in nights + earlies}
+    p = problem(nights + earlies, [member(m, ids, max_weekly_minutes=2130) for m in ("ann", "bob")])
+    best = solve(p, SolveParameters(time_limit_s=5, num_workers=1), weights=FILL_ONLY)
+    assert best.status == "OPTIMAL"
+    optimum = unfilled_cost(p, {(a.shift_id, a.member_id) for a in best.assignments})
+
+    assert optimum == 22 - 2 * 5
+    assert _bound(p) > optimum - 1  # without the rounded rows: 22 - 2 * 5.68 = 10.64
+    assert _bound(p) <= optimum

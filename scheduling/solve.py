@@ -1057,9 +1057,9 @@ def solve_staged(
     _light_presolve_if_large(solver, model)
 
     def combined_bound(others_bound: float) -> float:
-        # A roster filling no more than the stage-1 roster (stage 2's own rosters) costs at least the fill's
-        # bound and stage 2's; one filling less costs at least one unit more than the stage-1 roster's fill
-        # and the least the other terms can cost. Sound whether or not stage 1 is proven.
+        # A roster leaving no more unfilled than stage 1's (the rosters stage 2 searches) costs at least the
+        # fill's bound plus stage 2's; one leaving more unfilled costs at least a unit more than stage 1's
+        # fill plus the least the other terms can cost. Sound whether or not stage 1 is proven.
         kept = unit * (fill_best if fill_proven else fill_bound) + max(others_bound, least_others)
         return min(kept, unit * (fill_best + 1) + least_others)
 

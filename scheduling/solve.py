@@ -64,8 +64,7 @@ class SolveParameters:
         strategy: "portfolio" (one CP-SAT solve of the full model: right for small rosters and tests),
             "phased" (for hard benchmark rosters): CP-SAT with its LP-heavy worker on the lean model
             (``first_fraction`` of the time on models of up to ``TIGHT_MODEL_MAX_DECISIONS``, all of
-            it above; CP-SAT's default worker above ``LP_HEAVY_MAX_DECISIONS``, or above
-            ``TIGHT_MODEL_MAX_DECISIONS`` when the columns gave a bound), optionally our own
+            it above; CP-SAT's default worker above ``LP_HEAVY_MAX_DECISIONS``), optionally our own
             large-neighbourhood search (``lns_fraction``), then on small models CP-SAT's LP-heavy
             worker on the model with the redundant rules (``REDUNDANT``) from the best roster, to
             raise the bound and perhaps prove optimality; or "staged" (a co-op's week):
@@ -354,11 +353,8 @@ def solve_phased(
     # The full worker runs the LP at its strongest (bounds, and proofs on small rosters); with two or
     # more workers CP-SAT gives the others to its first-solution and neighbourhood workers, which on
     # these rosters improve faster than our own neighbourhood search (``lns_fraction``, off by default).
-    # On very large models that LP is too slow to pay: CP-SAT's default worker finds better rosters. Past the
-    # small models, where the search must prove, the columns' bound (when there is one) stands for that
-    # worker's: there too the default worker finds better rosters (Instance8 in ten minutes: 1,308 against
-    # 1,326 with the LP-heavy worker).
-    if len(lean.rm.x) <= LP_HEAVY_MAX_DECISIONS and (tighten or floor is None):
+    # On very large models that LP is too slow to pay: CP-SAT's default worker finds better rosters.
+    if len(lean.rm.x) <= LP_HEAVY_MAX_DECISIONS:
         solver.parameters.subsolvers.append("max_lp")
     if sub_search > 0 and parameters.stall_fraction > 0:
         watch = _StallWatch(

@@ -165,7 +165,7 @@ def test_the_least_soft_cost_is_never_above_what_the_best_roster_earns(seed):
     assert solver.solve(rm.model) == cp_model.OPTIMAL
 
     assert least <= solver.objective_value
-    # and far above every reward at once, which is what the bound was before
+    # and above every reward at once, which is what the bound was before
     assert least > sum(p.weight * p.upper for p in soft if p.weight < 0)
 
 

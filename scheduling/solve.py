@@ -628,10 +628,10 @@ in all)."""
 
 TIGHT_MODEL_MAX_DECISIONS = 2_300
 """Up to this many decisions the phased strategy probes the columns' margins and ends on the model with the
-redundant run automaton, whose LP proves small benchmark rosters optimal; on larger ones it slowed CP-SAT more
-than its bound helped (measured before the margins restricted it), so CP-SAT keeps the lean model there. At 2,000 Instances 8 (2,158 decisions)
-and 16 (2,250) took the lean model: 1,326 and 1,330 (2014 best 1,308) and 3,227 in ten minutes; at 2,300,
-1,303 and 1,301 (seeds 0 and 1), and 3,225, proven optimal in 99 s."""
+redundant run automaton, whose LP proves small benchmark rosters optimal; on larger ones it slowed CP-SAT
+more than its bound helped (measured before the margins restricted it), so CP-SAT keeps the lean model
+there. At 2,000 Instances 8 (2,158 decisions) and 16 (2,250) took the lean model: 1,326 and 1,330 (2014
+best 1,308) and 3,227 in ten minutes; at 2,300, 1,301-1,303 (three runs) and 3,225, proven optimal in 99 s."""
 
 LP_HEAVY_MAX_DECISIONS = 10_000
 """Up to this many decisions the phased strategy's full CP-SAT worker is the LP-heavy one (``max_lp``); above

@@ -85,7 +85,7 @@ class ColumnBound:
 
     Attributes:
         bound: the best Lagrangian bound (a float; every roster costs at least its ceiling when costs are
-            integers), or None if some member has no roster at all.
+            integers), or None if some member has no roster at all or no round was priced in the time.
         master_value: the restricted master's last optimum (an upper estimate of the relaxation's).
         converged: no member had a roster cheaper than the master's prices allow (the relaxation is solved).
         iterations: pricing rounds run.
@@ -269,14 +269,20 @@ def column_bound(
     threads: int = 1,
     pricing_time_limit_s: float = 5.0,
     smoothing: float = SMOOTHING,
+    rounds_needed: int | None = None,
 ) -> ColumnBound:
     """Column generation until the relaxation is solved, ``deadline`` (a ``time.perf_counter()`` value)
     passes, or the bound proves that no roster costs less than ``stop_at`` (a roster already found).
+    With ``rounds_needed``, also as soon as the rounds so far take longer on average than the time over
+    ``rounds_needed`` (the first one is cut off there): a generation that cannot converge in its time leaves
+    a weak bound, and the time is better given to the search.
 
     ``penalties`` are the whole model's (for each shift's cover weights); ``weights`` the objective's, of
     which the largest-shortfall term is left out (it couples members). Members are priced on ``threads``
     threads (CP-SAT lets go of the interpreter while it solves)."""
     started = time.perf_counter()
+    share = math.inf if rounds_needed is None else (deadline - started) / rounds_needed
+    round_deadline = min(deadline, started + share)  # the first round's; the later ones have the whole time
     penalties = list(penalties)
     cover = covers(problem, penalties)
     pricers = [_Pricer(problem, w.id, replace(weights, fairness_max_shortfall=0)) for w in problem.workers]
@@ -292,7 +298,7 @@ def column_bound(
 
     def price_all(at: dict[str, int]) -> list[Priced]:
         def one(pricer: _Pricer) -> Priced:
-            left = deadline - time.perf_counter()
+            left = round_deadline - time.perf_counter()
             return pricer.price(at, min(pricing_time_limit_s, max(0.01, left)), seed)
 
         return list(pool.map(one, pricers)) if pool else [one(p) for p in pricers]
@@ -332,6 +338,9 @@ def column_bound(
                     added += 1
             if stop_at is not None and result.bound is not None and math.ceil(result.bound - 1e-6) >= stop_at:
                 break
+            if time.perf_counter() - started > share * result.iterations:
+                break  # too slow to converge in the time
+            round_deadline = deadline
             if added == 0:
                 if at is prices:  # priced at the master's own prices: nothing cheaper exists
                     result.converged = all(p.found - p.least <= 0.5 for p in priced)

@@ -503,6 +503,7 @@ def _columns(
     weights: Weights,
     share: float,
     most_s: float,
+    rounds_needed: int | None = None,
 ) -> ColumnBound | None:
     """The column bound (:mod:`scheduling.columns`) within ``share`` of the time from now and at most ``most_s``
     seconds, or None when the share is 0. A roster that reaches it is optimal, and the search stops there (see
@@ -518,6 +519,7 @@ def _columns(
         deadline=time.perf_counter() + min(share * parameters.time_limit_s, most_s),
         seed=parameters.random_seed,
         threads=parameters.num_workers or os.cpu_count() or 1,
+        rounds_needed=rounds_needed,
     )
 
 
@@ -611,6 +613,12 @@ LARGE_COLUMN_MAX_S = 60.0
 is taken from the neighbourhood search: Instance23's ten minutes ended at 64,289 with 120 s of columns, against
 57,654 with 90 s before the dive (single runs)."""
 
+LARGE_COLUMN_ROUNDS = 30
+"""On models above ``SUB_PROBLEM_SEARCH_ABOVE`` the generation gives up once its rounds are too slow for this
+many in its time (``rounds_needed`` of :func:`scheduling.columns.column_bound`). Instance12 converged in 41
+rounds of 0.65 s; a round of Instances 13 and 19 takes 2-3 s, of 20 and 21 6-18 s, and 22-24 did not finish
+their first in 30-60 s: their generation never converged, and its minute went from the neighbourhood search."""
+
 MARGINS_FRACTION = 0.2
 """The most of the time, after the columns' share, for probing every pair at the columns' prices
 (:func:`scheduling.columns.margins`): Instance5's 676 pairs take 5 s, Instance7's 1,248 take 10 s."""
@@ -668,7 +676,9 @@ def _phased_large(
     workers = parameters.num_workers or os.cpu_count() or 1
     # The bound first, so that the time a converged generation leaves goes to the search (Instance12's converged
     # in 38 s of its 90, and the 52 s left went unused when the bound came last).
-    found = _columns(problem, lean, parameters, weights, parameters.large_column_fraction, LARGE_COLUMN_MAX_S)
+    found = _columns(
+        problem, lean, parameters, weights, parameters.large_column_fraction, LARGE_COLUMN_MAX_S, LARGE_COLUMN_ROUNDS
+    )
     floor = None if found is None or found.bound is None else math.ceil(found.bound - 1e-6)
     pairs = None
     if found is not None and near_converged(found):

@@ -104,6 +104,16 @@ def test_generation_stops_once_the_bound_proves_the_roster_in_hand():
     assert math.ceil(result.bound - 1e-6) >= 10
 
 
+def test_a_generation_too_slow_for_the_rounds_it_needs_gives_up_after_its_first():
+    p = _random_ward(0)
+    unhurried = _bound(p, BENCH_LIKE)
+    assert unhurried.converged and unhurried.iterations > 1
+    # A million rounds in 30 s: no round is quick enough, so the first is the last.
+    hurried = _bound(p, BENCH_LIKE, rounds_needed=1_000_000)
+    assert hurried.iterations == 1 and not hurried.converged
+    assert hurried.bound is None or hurried.bound <= unhurried.bound + 1e-6
+
+
 def _random_ward(seed: int):
     rng = random.Random(seed)
     shifts = []

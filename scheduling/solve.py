@@ -343,7 +343,8 @@ def solve_phased(
     if open_pairs:
         outside = floor + RESTRICT_SLACK + 1
         # Restricted this far, the model with the run automaton is small enough for its LP to pay: it finds
-        # the roster and proves it where the lean model did neither (``RESTRICT_SLACK``).
+        # the roster and proves it where the lean model did neither (``RESTRICT_SLACK``). ``lean`` names the
+        # model searched from here on.
         lean = build(problem, weights, redundant=True)
         if dived is not None:
             _hint_from(lean.rm, dived[0].rm, dived[1])

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, func, select
 from coop import history
 from coop.auth.models import User
 from coop.auth.policy import OVERSIGHT, STAFF, Actor, require_client_access, require_role
+from coop.bookings import rules as booking_rules
 from coop.bookings.models import Booking, CancellationCharge, Timesheet
 from coop.clients.models import Client
 from coop.clock import LONDON, elapsed_minutes, local_date, utcnow
@@ -22,6 +23,7 @@ from coop.members.models import Member
 from coop.notify import service as notify
 from coop.policy import Policy, get_policy
 from coop.shifts import eligibility, facts
+from coop.shifts import rules as shift_rules
 from coop.shifts.models import Shift, ShiftPattern, ShiftRequest
 from coop.shifts.schemas import (
     CancellationTerms,
@@ -211,15 +213,7 @@ def move_shift(session: Session, actor: Actor, shift: Shift, to_state: str, *, a
 def sync_request_status(session: Session, request_id: int) -> None:
     """A request is open while any shift is open, booked once all are filled, then completed or cancelled."""
     request = session.get(ShiftRequest, request_id)
-    statuses = set(session.exec(select(Shift.status).where(Shift.request_id == request_id)).all())
-    if "open" in statuses:
-        status = "open"
-    elif "booked" in statuses:
-        status = "booked"
-    elif statuses == {"cancelled"}:
-        status = "cancelled"
-    else:
-        status = "completed"
+    status = shift_rules.request_status(session.exec(select(Shift.status).where(Shift.request_id == request_id)).all())
     if request.status != status:
         request.status = status
         session.add(request)
@@ -614,29 +608,26 @@ def _terms(session: Session, shift: Shift, booking: Booking | None, policy: Poli
     """RULES §0.7: inside the notice period the client pays the lesser of the booked time and 4 h (a half day
     for schools); no charge when no one was booked."""
     client = session.get(Client, shift.client_id)
-    notice = (
-        client.cancellation_notice_hours if client.cancellation_notice_hours is not None else policy.client_notice_hours
+    notice = booking_rules.notice_hours(client.cancellation_notice_hours, policy)
+    late = booking is not None and booking_rules.cancelled_late(
+        starts_at=shift.starts_at, cancelled_at=now, notice_hours=notice
     )
-    late = booking is not None and now > shift.starts_at - timedelta(hours=notice)
-    booked = elapsed_minutes(shift.starts_at, shift.ends_at)
     if not late:
         return CancellationTerms(shift_id=shift.id, late=False, notice_hours=notice, charge_minutes=0, basis="")
+    school_day = None
     if client.kind == ClientKind.school:
         _label, starts, ends = patterns_for(session, client).get(
             "full_day", DEFAULT_PATTERNS[ClientKind.school]["full_day"]
         )
-        full_start, full_end = local_span(shift.local_date, starts, ends)
-        half_day = elapsed_minutes(full_start, full_end) // 2
-        return CancellationTerms(
-            shift_id=shift.id, late=True, notice_hours=notice, charge_minutes=min(booked, half_day), basis="half_day"
-        )
-    cap = policy.late_cancel_charge_hours * 60
+        school_day = elapsed_minutes(*local_span(shift.local_date, starts, ends))
+    charge = booking_rules.late_cancellation_charge(
+        client_kind=client.kind,
+        booked_minutes=elapsed_minutes(shift.starts_at, shift.ends_at),
+        school_day_minutes=school_day,
+        policy=policy,
+    )
     return CancellationTerms(
-        shift_id=shift.id,
-        late=True,
-        notice_hours=notice,
-        charge_minutes=min(booked, cap),
-        basis=f"lesser_of_booked_and_{policy.late_cancel_charge_hours}h",
+        shift_id=shift.id, late=True, notice_hours=notice, charge_minutes=charge.charge_minutes, basis=charge.basis
     )
 
 
@@ -698,7 +689,7 @@ def _cancel_locked(
                 booking_id=booking.id if booking else None,
                 charge_minutes=terms.charge_minutes,
                 basis=terms.basis,
-                notice_hours_given=max(0, int((shift.starts_at - now) / timedelta(hours=1))),
+                notice_hours_given=booking_rules.notice_hours_given(starts_at=shift.starts_at, cancelled_at=now),
                 created_at=now,
             )
         )

@@ -14,6 +14,7 @@ from coop.bookings import service as booking_service
 from coop.bookings.schemas import ResolveIn
 from coop.clock import LONDON, today_local, utcnow
 from coop.errors import DomainError
+from coop.policy import get_policy
 from coop.shifts import service as shift_service
 from web import messages
 from web.i18n import N_, fmt_date, fmt_time
@@ -23,7 +24,6 @@ from web.present import translate_errors
 router = PageRouter(prefix="/coordinator")
 StaffPage = Annotated[Page, Depends(role_page("coordinator", "admin"))]
 PAGE_SIZE = 10
-URGENT = timedelta(hours=24)
 TOP_REASONS = 3
 WHEN = ("today", "week")
 
@@ -46,10 +46,11 @@ def counted(page: Page, code: str, count: int) -> str:
 
 
 def urgency(shift: Any, now: datetime) -> str | None:
-    """'started' once it has begun, 'urgent' when it starts within 24 hours, else None."""
+    """'started' once it has begun, 'urgent' when it starts within the policy's urgent hours (24 by default),
+    else None: the same setting that makes the rostering engine fill it first."""
     if shift.starts_at <= now:
         return "started"
-    if shift.starts_at - now <= URGENT:
+    if shift.starts_at - now <= timedelta(hours=get_policy().urgent_within_hours):
         return "urgent"
     return None
 

@@ -22,7 +22,7 @@ def migrate() -> None:
 @app.command()
 def demo(force: bool = typer.Option(False, help="Load even if the database already has members.")) -> None:
     """Load the demo co-op (deterministic) into an empty database, and print the demo sign-ins."""
-    from coop import demo as demo_data
+    import demo as demo_data
     from coop.db import make_engine
     from coop.migrate import upgrade
 

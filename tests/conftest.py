@@ -76,7 +76,7 @@ def _migrated(url: str) -> None:
 
 
 def _demo(url: str) -> None:
-    from coop import demo
+    import demo
 
     upgrade(url)
     engine = make_engine(url)

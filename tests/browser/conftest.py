@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from coop import demo
+import demo
 from coop.config import Settings
 from coop.db import make_engine
 from coop.migrate import upgrade

@@ -13,9 +13,9 @@ from api.cli import app
 from coop.auth.models import User
 from coop.config import get_settings
 from coop.db import make_engine
-from coop.demo import SIGN_INS
 from coop.members.models import Member
 from coop.migrate import alembic_config
+from demo import SIGN_INS
 from tests.conftest import sign_in
 
 runner = CliRunner()

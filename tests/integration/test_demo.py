@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, func, select
 
-from coop import demo
+import demo
 from coop.auth.models import User, UserRole
 from coop.clients.models import Client, ClientMemberList
 from coop.clock import today_local

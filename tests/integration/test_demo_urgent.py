@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from coop import demo
+import demo
 from coop.clock import LONDON, travel_to, utcnow
 from coop.db import make_engine
 from coop.migrate import upgrade

@@ -7,12 +7,13 @@ from datetime import UTC, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from coop import demo
+import demo
 from coop.bookings.models import Booking, CancellationCharge, Timesheet
 from coop.clients.models import Client
 from coop.clock import today_local, travel_to
 from coop.db import make_engine
 from coop.enums import ClientKind
+from coop.members.models import Member
 from coop.migrate import upgrade
 from coop.policy import get_policy
 from coop.shifts import eligibility, facts
@@ -34,7 +35,7 @@ def test_every_live_demo_booking_passes_the_eligibility_rules_and_no_member_is_d
     bookings = session.exec(select(Booking).where(Booking.status != "cancelled")).all()
     assert len(bookings) >= 300
     shifts = {s.id: s for s in session.exec(select(Shift)).all()}
-    members = {m.id: m for m in session.exec(select(demo.Member)).all()}
+    members = {m.id: m for m in session.exec(select(Member)).all()}
     live = [shifts[b.shift_id] for b in bookings]
     shift_facts = facts.shift_facts(session, live, policy)
     blocked = facts.blocked_by_client(session, {s.client_id for s in live})

@@ -14,9 +14,9 @@ from coop.bookings import service as booking_service
 from coop.bookings.models import CancellationCharge, Timesheet
 from coop.bookings.schemas import TimesheetIn
 from coop.clock import LONDON, today_local, travel_to
-from coop.demo import DEMO_PASSWORD
 from coop.shifts import service as shift_service
 from coop.shifts.models import Shift, ShiftRequest
+from demo import DEMO_PASSWORD
 from tests.web.conftest import csrf_from, post_form, sign_in
 
 

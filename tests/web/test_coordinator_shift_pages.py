@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from coop.auth.models import User
 from coop.auth.service import actor_for
 from coop.bookings import service as booking_service
-from coop.demo import DEMO_PASSWORD
 from coop.shifts import service as shift_service
+from demo import DEMO_PASSWORD
 from tests.web.conftest import post_form, sign_in
 
 SHIFT_LINK = re.compile(r'<li class="shift-item urgent">.*?href="/coordinator/shifts/(\d+)"', re.S)

@@ -7,8 +7,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from coop.demo import DEMO_PASSWORD
 from coop.policy import get_policy
+from demo import DEMO_PASSWORD
 from tests.web.conftest import sign_in
 
 ITEM = re.compile(r'<li class="shift-item( [a-z]+)?">')

@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from coop.demo import DEMO_PASSWORD
+from demo import DEMO_PASSWORD
 from tests.web.conftest import sign_in
 from web import nav
 

@@ -14,8 +14,8 @@ from coop.auth.models import User
 from coop.bookings import service as booking_service
 from coop.bookings.models import Booking, Timesheet
 from coop.clock import travel_to
-from coop.demo import DEMO_PASSWORD
 from coop.shifts import service as shift_service
+from demo import DEMO_PASSWORD
 from tests.web.conftest import csrf_from, post_form, sign_in
 
 BOOK_FORM = re.compile(r'action="/member/shifts/(\d+)/book".*?name="idempotency_key" value="([^"]+)"', re.S)

@@ -12,9 +12,9 @@ from coop.auth import service as auth_service
 from coop.auth.models import User
 from coop.bookings import service as booking_service
 from coop.clock import today_local
-from coop.demo import DEMO_PASSWORD
 from coop.rostering import service as roster_service
 from coop.rostering.service import next_week
+from demo import DEMO_PASSWORD
 from tests.web.conftest import post_form, sign_in
 
 

@@ -32,10 +32,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
 from api.main import create_app
-from coop.auth.models import User, UserRole
+from coop.auth.models import User
 from coop.auth.security import issue_token
 from coop.bookings.models import Booking
 from coop.clients.models import Client, ClientMemberList
+from coop.clients.service import profession_for
 from coop.clock import local_date, today_local, utcnow
 from coop.config import Settings
 from coop.db import make_engine
@@ -43,19 +44,14 @@ from coop.enums import ClientKind, CredentialKind, Profession, Role
 from coop.geo import DISTRICTS
 from coop.members.grades import GRADES
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
-from coop.members.rules import DBS_WORKFORCE, REQUIRED_CREDENTIALS
+from coop.members.rules import REQUIRED_CREDENTIALS
 from coop.migrate import upgrade
 from coop.shifts.models import Shift, ShiftRequest
 from coop.shifts.timing import DEFAULT_PATTERNS, local_span
+from demo.seed import KIND_OF, PROFESSIONS, credential_row, insert_rows, near, pick, seeded, staff_user
 
 SEED = 1000
 SECRET = "bench-secret-that-is-long-enough-for-hs256-0123456789"
-PROFESSIONS = (Profession.supply_teacher, Profession.nurse, Profession.care_worker)
-KIND_OF = {
-    Profession.supply_teacher: ClientKind.school,
-    Profession.nurse: ClientKind.ward,
-    Profession.care_worker: ClientKind.care_provider,
-}
 SKILLS = {
     Profession.supply_teacher: ("primary", "early-years", "SEN", "welsh-medium", "secondary-maths", "PE"),
     Profession.nurse: ("ICU", "A&E", "paediatrics", "theatres", "medical", "surgical", "elderly-care"),
@@ -71,32 +67,20 @@ CLIENTS_PER_KIND = 20
 URGENT_PER_PROFESSION = 2
 
 
-def _insert(connection, table, rows: list[dict]) -> list[int]:
-    if not rows:
-        return []
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(connection.execute(statement, rows).scalars().all())
-
-
 def _place(rng: random.Random) -> tuple[float, float]:
-    latitude, longitude = DISTRICTS[rng.choice(sorted(DISTRICTS))]
-    return round(latitude + rng.uniform(-0.01, 0.01), 5), round(longitude + rng.uniform(-0.01, 0.01), 5)
+    return near(rng, rng.choice(sorted(DISTRICTS)), spread=0.01)
 
 
 def build(url: str, members: int) -> dict:
     """Migrate and fill the database; return the coordinator's user id and the urgent shifts to time."""
-    rng = random.Random(SEED)
+    rng = seeded(SEED)
     now, today = utcnow(), today_local()
     upgrade(url)
     engine = make_engine(url)
     with engine.begin() as connection:
-        coordinator = _insert(
-            connection,
-            User.__table__,
-            [{"email": "coordinator@bench.coop", "name": "Bench Coordinator", "password_hash": None,
-              "language": "en", "is_active": True, "created_at": now}],
-        )[0]  # fmt: skip
-        connection.execute(insert(UserRole.__table__), [{"user_id": coordinator, "role": Role.coordinator}])
+        coordinator = staff_user(
+            connection, email="coordinator@bench.coop", name="Bench Coordinator", role=Role.coordinator, now=now
+        )
 
         clients: dict[str, list[tuple[int, tuple[float, float]]]] = {}
         for kind in (ClientKind.school, ClientKind.ward, ClientKind.care_provider):
@@ -108,7 +92,7 @@ def build(url: str, members: int) -> dict:
                      "longitude": longitude, "welsh_medium": kind == ClientKind.school and n % 4 == 0,
                      "cancellation_notice_hours": None, "created_at": now}
                 )  # fmt: skip
-            ids = _insert(connection, Client.__table__, rows)
+            ids = insert_rows(connection, Client.__table__, rows)
             clients[kind] = [(i, (r["latitude"], r["longitude"])) for i, r in zip(ids, rows, strict=True)]
 
         member_rows = []
@@ -132,7 +116,7 @@ def build(url: str, members: int) -> dict:
                     "calendar_token": secrets.token_urlsafe(24), "created_at": now - timedelta(days=420),
                 }
             )  # fmt: skip
-        member_ids = _insert(connection, Member.__table__, member_rows)
+        member_ids = insert_rows(connection, Member.__table__, member_rows)
 
         credentials, windows, days_off, lists = [], [], [], []
         for member_id, row in zip(member_ids, member_rows, strict=True):
@@ -142,11 +126,11 @@ def build(url: str, members: int) -> dict:
                     today + timedelta(days=rng.randint(-30, 700))  # about 4% already lapsed
                 )  # fmt: skip
                 credentials.append(
-                    {"member_id": member_id, "kind": kind, "reference": f"REF{member_id}{kind}",
-                     "verified_on": today - timedelta(days=rng.randint(30, 300)), "verified_by_user_id": coordinator,
-                     "expires_on": expires,
-                     "dbs_workforce": DBS_WORKFORCE[profession] if kind == CredentialKind.dbs_enhanced else None,
-                     "dbs_update_service": False, "created_at": now}
+                    credential_row(
+                        member_id=member_id, profession=profession, kind=kind,
+                        verified_on=today - timedelta(days=rng.randint(30, 300)), expires_on=expires,
+                        verified_by_user_id=coordinator, now=now,
+                    )
                 )  # fmt: skip
             if rng.random() < 0.8:
                 days = rng.sample(range(7), rng.randint(3, 6))
@@ -157,7 +141,7 @@ def build(url: str, members: int) -> dict:
                 last = first + timedelta(days=rng.randint(0, 7))
                 days_off.append({"member_id": member_id, "starts_on": first, "ends_on": last, "kind": "leave"})
         for kind, placed in clients.items():
-            profession = next(p for p, k in KIND_OF.items() if k == kind)
+            profession = profession_for(kind)
             pool = [m for m, r in zip(member_ids, member_rows, strict=True) if r["profession"] == profession]
             for client_id, _ in placed:
                 for member_id in rng.sample(pool, 4):
@@ -184,7 +168,7 @@ def build(url: str, members: int) -> dict:
                 kind = KIND_OF[profession]
                 if kind == ClientKind.school and day.weekday() >= 5:
                     continue
-                pattern = rng.choices([p for p, _ in patterns], weights=[w for _, w in patterns])[0]
+                pattern = pick(rng, patterns)
                 _label, starts, ends = DEFAULT_PATTERNS[kind][pattern]
                 start, end = local_span(day, starts, ends)
                 if last_end is not None and start < last_end + timedelta(hours=11):
@@ -206,7 +190,7 @@ def build(url: str, members: int) -> dict:
                 urgent.append((clients[kind][n][0], profession, pattern, start, end))
         shift_rows = [(c, p, pat, s, e, "booked") for _, c, p, pat, s, e in held]
         shift_rows += [(c, p, pat, s, e, "open") for c, p, pat, s, e in urgent]
-        request_ids = _insert(
+        request_ids = insert_rows(
             connection,
             ShiftRequest.__table__,
             [{"client_id": c, "role": p, "pattern": pat, "min_grade": None, "skills": [], "welsh_medium": False,
@@ -214,7 +198,7 @@ def build(url: str, members: int) -> dict:
               "created_by_user_id": coordinator, "created_at": now - timedelta(days=20)}
              for c, p, pat, s, e, status in shift_rows],
         )  # fmt: skip
-        shift_ids = _insert(
+        shift_ids = insert_rows(
             connection,
             Shift.__table__,
             [{"request_id": r, "client_id": c, "role": p, "kind": pat, "starts_at": s, "ends_at": e,
@@ -222,7 +206,7 @@ def build(url: str, members: int) -> dict:
               "status": status, "version": 0, "created_at": now - timedelta(days=20)}
              for r, (c, p, pat, s, e, status) in zip(request_ids, shift_rows, strict=True)],
         )  # fmt: skip
-        _insert(
+        insert_rows(
             connection,
             Booking.__table__,
             [{"shift_id": sid, "member_id": m, "starts_at": s, "ends_at": e, "status": "booked",

@@ -42,23 +42,24 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 import scheduling
-from bench.candidates import KIND_OF, PROFESSIONS, SKILLS, _insert
-from coop.auth.models import User, UserRole
+from bench.candidates import SKILLS
 from coop.bookings.models import Booking
 from coop.clients.models import Client, ClientMemberList
+from coop.clients.service import profession_for
 from coop.clock import LONDON, local_date, today_local, utcnow
 from coop.db import make_engine
 from coop.enums import ClientKind, CredentialKind, Profession, Role
 from coop.geo import DISTRICTS
 from coop.members.grades import GRADES
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
-from coop.members.rules import DBS_WORKFORCE, REQUIRED_CREDENTIALS
+from coop.members.rules import REQUIRED_CREDENTIALS
 from coop.migrate import upgrade
 from coop.policy import Policy
 from coop.rostering import adapter, greedy
 from coop.rostering import service as roster_service
 from coop.shifts.models import Shift, ShiftRequest
 from coop.shifts.timing import DEFAULT_PATTERNS, is_night, local_span
+from demo.seed import KIND_OF, PROFESSIONS, credential_row, insert_rows, near, next_monday, pick, seeded, staff_user
 from scheduling.aggregate import merge_identical
 
 # South Wales only: Cardiff, the Valleys, Newport, Bridgend, Swansea and Llanelli districts.
@@ -108,14 +109,8 @@ class Generated:
     by_profession: dict[str, int] = field(default_factory=dict)
 
 
-def next_monday(today: date) -> date:
-    """The Monday of next week (never today): the week a coordinator rosters ahead."""
-    return today + timedelta(days=7 - today.weekday())
-
-
 def _place(rng: random.Random) -> tuple[float, float]:
-    latitude, longitude = DISTRICTS[rng.choice(SOUTH_WALES)]
-    return round(latitude + rng.uniform(-0.015, 0.015), 5), round(longitude + rng.uniform(-0.015, 0.015), 5)
+    return near(rng, rng.choice(SOUTH_WALES), spread=0.015)
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -186,7 +181,7 @@ def _worked(
         if rng.random() >= share or (kind == ClientKind.school and day.weekday() >= 5):
             run, nights_run = 0, 0
             continue
-        pattern = rng.choices([p for p, _ in patterns], weights=[w for _, w in patterns])[0]
+        pattern = pick(rng, patterns)
         _label, starts, ends = DEFAULT_PATTERNS[kind][pattern]
         if not _fits(windows, day, starts, ends):
             run, nights_run = 0, 0
@@ -221,7 +216,7 @@ def generate(
 
     ``demand`` scales the places asked per client and day (the tests use a light week that can be filled).
     """
-    rng = random.Random(seed)
+    rng = seeded(seed)
     policy = Policy()
     now = utcnow()
     monday = monday or next_monday(today_local())
@@ -229,13 +224,9 @@ def generate(
     upgrade(url)
     engine = make_engine(url)
     with engine.begin() as connection:
-        coordinator = _insert(
-            connection,
-            User.__table__,
-            [{"email": "coordinator@regional.coop", "name": "Regional Coordinator", "password_hash": None,
-              "language": "en", "is_active": True, "created_at": now}],
-        )[0]  # fmt: skip
-        connection.execute(insert(UserRole.__table__), [{"user_id": coordinator, "role": Role.coordinator}])
+        coordinator = staff_user(
+            connection, email="coordinator@regional.coop", name="Regional Coordinator", role=Role.coordinator, now=now
+        )
 
         # Clients: schools (a quarter Welsh-medium), wards (each with its specialty), care providers.
         clients: dict[str, list[dict]] = {}
@@ -248,7 +239,7 @@ def generate(
                      "longitude": longitude, "welsh_medium": kind == ClientKind.school and n % 4 == 0,
                      "cancellation_notice_hours": None, "created_at": now}
                 )  # fmt: skip
-            for row, client_id in zip(rows, _insert(connection, Client.__table__, rows), strict=True):
+            for row, client_id in zip(rows, insert_rows(connection, Client.__table__, rows), strict=True):
                 row["id"] = client_id
             clients[kind] = rows
         made.clients = sum(len(v) for v in clients.values())
@@ -277,7 +268,7 @@ def generate(
                     "calendar_token": secrets.token_urlsafe(24), "created_at": now - timedelta(days=420),
                 }
             )  # fmt: skip
-        member_ids = _insert(connection, Member.__table__, member_rows)
+        member_ids = insert_rows(connection, Member.__table__, member_rows)
         made.members = len(member_ids)
 
         credentials, windows, days_off, lists = [], [], [], []
@@ -295,11 +286,11 @@ def generate(
                 else:
                     expires = monday + timedelta(days=rng.randint(30, 700))
                 credentials.append(
-                    {"member_id": member_id, "kind": kind, "reference": f"REF{member_id}{kind}",
-                     "verified_on": monday - timedelta(days=rng.randint(60, 400)), "verified_by_user_id": coordinator,
-                     "expires_on": expires,
-                     "dbs_workforce": DBS_WORKFORCE[profession] if kind == CredentialKind.dbs_enhanced else None,
-                     "dbs_update_service": False, "created_at": now}
+                    credential_row(
+                        member_id=member_id, profession=profession, kind=kind,
+                        verified_on=monday - timedelta(days=rng.randint(60, 400)), expires_on=expires,
+                        verified_by_user_id=coordinator, now=now,
+                    )
                 )  # fmt: skip
             availability[member_id] = _availability(rng, profession)
             windows += [
@@ -312,7 +303,7 @@ def generate(
                      "kind": "leave"}
                 )  # fmt: skip
         for kind, placed in clients.items():
-            profession = next(p for p, k in KIND_OF.items() if k == kind)
+            profession = profession_for(kind)
             pool = [m for m, r in zip(member_ids, member_rows, strict=True) if r["profession"] == profession]
             for client in placed:
                 for n, member_id in enumerate(rng.sample(pool, min(len(pool), 4))):
@@ -346,7 +337,7 @@ def generate(
         # The open week.
         opened = []  # (request row, [(start, end)])
         for kind, placed in clients.items():
-            profession = next(p for p, k in KIND_OF.items() if k == kind)
+            profession = profession_for(kind)
             asked = ASKED[kind]
             days = [monday + timedelta(days=d) for d in range(5 if kind == ClientKind.school else 7)]
             for client in placed:
@@ -400,7 +391,7 @@ def generate(
                            "notes": None, "status": "booked", "created_by_user_id": coordinator,
                            "created_at": s - timedelta(days=7)}]]  # fmt: skip
         rows += [(r, spans, "open", None) for r, spans in opened]
-        request_ids = _insert(connection, ShiftRequest.__table__, [r for r, _spans, _status, _m in rows])
+        request_ids = insert_rows(connection, ShiftRequest.__table__, [r for r, _spans, _status, _m in rows])
         shift_rows, booking_members = [], []
         for request_id, (request, spans, status, member_id) in zip(request_ids, rows, strict=True):
             for start, end in spans:
@@ -410,8 +401,8 @@ def generate(
                      "status": status, "version": 0, "created_at": request["created_at"]}
                 )  # fmt: skip
                 booking_members.append(member_id)
-        shift_ids = _insert(connection, Shift.__table__, shift_rows)
-        _insert(
+        shift_ids = insert_rows(connection, Shift.__table__, shift_rows)
+        insert_rows(
             connection,
             Booking.__table__,
             [{"shift_id": sid, "member_id": m, "starts_at": row["starts_at"], "ends_at": row["ends_at"],

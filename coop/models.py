@@ -6,6 +6,7 @@ from coop.clients.models import Client, ClientMemberList
 from coop.history import HistoryEvent
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
 from coop.notify.models import Notification
+from coop.pay.models import RateCard
 from coop.rostering.models import RosterRun
 from coop.shifts.models import Shift, ShiftPattern, ShiftRequest
 
@@ -14,6 +15,7 @@ __all__ = [
     "CancellationCharge",
     "IdempotencyRecord",
     "Notification",
+    "RateCard",
     "RosterRun",
     "Shift",
     "ShiftPattern",

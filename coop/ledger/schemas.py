@@ -134,3 +134,8 @@ class MarginsPublic(SQLModel):
     end: dt.date
     by: str
     rows: list[MarginRow]
+
+
+class ImportResult(SQLModel):
+    entry_ids: list[int]
+    count: int

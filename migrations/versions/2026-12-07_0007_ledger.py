@@ -264,6 +264,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("journal_entry", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_journal_entry_entry_date"), ["entry_date"], unique=False)
+        batch_op.create_index(
+            "ix_journal_entry_unposted",
+            ["id"],
+            unique=False,
+            sqlite_where=sa.text("posted_at IS NULL"),
+            postgresql_where=sa.text("posted_at IS NULL"),
+        )
 
     op.create_table(
         "posting",
@@ -283,7 +290,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posting")),
     )
     with op.batch_alter_table("posting", schema=None) as batch_op:
-        batch_op.create_index("ix_posting_account_code_entry_date", ["account_code", "entry_date"], unique=False)
+        batch_op.create_index(
+            "ix_posting_account_code_entry_date",
+            ["account_code", "entry_date", "amount_pence", "entry_id"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_posting_client_id"), ["client_id"], unique=False)
         batch_op.create_index("ix_posting_entry_date", ["entry_date"], unique=False)
         batch_op.create_index(batch_op.f("ix_posting_entry_id"), ["entry_id"], unique=False)
@@ -309,6 +320,7 @@ def downgrade() -> None:
 
     op.drop_table("posting")
     with op.batch_alter_table("journal_entry", schema=None) as batch_op:
+        batch_op.drop_index("ix_journal_entry_unposted")
         batch_op.drop_index(batch_op.f("ix_journal_entry_entry_date"))
 
     op.drop_table("journal_entry")

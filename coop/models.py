@@ -4,6 +4,7 @@ from coop.auth.models import User, UserRole
 from coop.bookings.models import Booking, CancellationCharge, IdempotencyRecord, Timesheet
 from coop.clients.models import Client, ClientMemberList
 from coop.history import HistoryEvent
+from coop.ledger.models import Account, AccountingPeriod, JournalEntry, Posting
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
 from coop.notify.models import Notification
 from coop.pay.models import RateCard
@@ -11,6 +12,10 @@ from coop.rostering.models import RosterRun
 from coop.shifts.models import Shift, ShiftPattern, ShiftRequest
 
 __all__ = [
+    "Account",
+    "AccountingPeriod",
+    "JournalEntry",
+    "Posting",
     "Booking",
     "CancellationCharge",
     "IdempotencyRecord",

@@ -33,7 +33,7 @@ import coop.db
 from coop.ledger.accounts import CHART
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     public_url: str = ""
     # Run queued roster solves in a thread inside the app (the SQLite default).
     embedded_worker: bool = Field(default=True)
+    # A roster worker that has not beaten for this long is taken for dead: its run is queued again and its
+    # job (PostgreSQL) retried. Workers beat well within it (a run every 2 s at most, a worker a third of it).
+    roster_stalled_after_s: float = Field(default=30.0, gt=0)
+    # How often each worker looks for dead workers' runs and for queued runs without a job.
+    roster_sweep_every_s: float = Field(default=60.0, gt=0)
 
     @model_validator(mode="after")
     def _public_url_follows_the_address_served_on(self):

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 import scheduling
@@ -171,15 +171,20 @@ def next_queued(engine: Engine) -> int | None:
         return session.exec(select(RosterRun.id).where(RosterRun.status == "queued").order_by(RosterRun.id)).first()
 
 
-def requeue_stalled(engine: Engine) -> list[int]:
-    """Runs whose worker stopped beating (a crash) go back to the queue, or fail after MAX_ATTEMPTS."""
-    cutoff = utcnow() - STALE_AFTER
+def requeue_stalled(engine: Engine, *, stale_after: timedelta = STALE_AFTER) -> list[int]:
+    """Runs whose worker stopped beating (a crash) go back to the queue, or fail after MAX_ATTEMPTS.
+
+    Several workers sweep at once: each takes the stalled rows it can lock and leaves the rest to the others
+    (PostgreSQL; SQLite has one writer anyway)."""
+    cutoff = utcnow() - stale_after
     with Session(engine) as session:
         stalled = session.exec(
-            select(RosterRun).where(
+            select(RosterRun)
+            .where(
                 RosterRun.status == "running",
                 or_(col(RosterRun.heartbeat_at).is_(None), RosterRun.heartbeat_at < cutoff),
             )
+            .with_for_update(skip_locked=True)
         ).all()
         requeued = []
         for run in stalled:
@@ -212,7 +217,7 @@ def _write_progress(engine: Engine, run_id: int, **values) -> None:
         session.commit()
 
 
-def execute(engine: Engine, run_id: int, *, policy: Policy | None = None) -> str:
+def execute(engine: Engine, run_id: int, *, policy: Policy | None = None, heartbeat_s: float = HEARTBEAT_S) -> str:
     """Claim and solve one run; returns its final status. Safe to call twice: only one claim wins.
 
     Each profession is its own model (no member crosses professions), solved in turn with a share of
@@ -228,7 +233,7 @@ def execute(engine: Engine, run_id: int, *, policy: Policy | None = None) -> str
     stop = threading.Event()
 
     def beat() -> None:
-        while not stop.wait(HEARTBEAT_S):
+        while not stop.wait(heartbeat_s):
             progress["elapsed_s"] = round(time.monotonic() - started, 1)
             try:
                 _write_progress(engine, run_id, progress=dict(progress))
@@ -257,7 +262,7 @@ def execute(engine: Engine, run_id: int, *, policy: Policy | None = None) -> str
         status, error = "done", None
     except Exception as exc:  # noqa: BLE001  (a failed run is reported, never lost)
         log.exception("roster run %s failed", run_id)
-        result, status, error = {}, "failed", f"{type(exc).__name__}: {exc}"[:2000]
+        result, status, error = {}, "failed", failure_message(exc, run_id)
     finally:
         stop.set()
         heart.join(timeout=5)
@@ -279,6 +284,19 @@ def execute(engine: Engine, run_id: int, *, policy: Policy | None = None) -> str
         )
         session.commit()
     return status
+
+
+def failure_message(error: Exception, run_id: int) -> str:
+    """What a coordinator reads on a failed run: what went wrong, in words. Never SQL, a traceback or the
+    exception's own text, which can carry both; those go to the worker's log, which the message points at."""
+    if isinstance(error, DomainError):
+        return error.detail[:2000]
+    what = "the rostering engine stopped with an error"
+    if isinstance(error, SQLAlchemyError):
+        what = "the database refused to give the run its shifts and members"
+    elif isinstance(error, MemoryError):
+        what = "the worker ran out of memory (a shorter horizon or fewer clients needs less)"
+    return f"The roster could not be worked out: {what}. The details are in the worker's log (roster run {run_id})."
 
 
 def solve_parts(

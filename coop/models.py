@@ -1,5 +1,6 @@
 """Imports every table so SQLModel.metadata is complete (Alembic and tests read it from here)."""
 
+from coop.app_secret import AppSecret
 from coop.auth.models import User, UserRole
 from coop.bookings.models import Booking, CancellationCharge, IdempotencyRecord, Timesheet
 from coop.clients.models import Client, ClientMemberList
@@ -10,6 +11,7 @@ from coop.rostering.models import RosterRun
 from coop.shifts.models import Shift, ShiftPattern, ShiftRequest
 
 __all__ = [
+    "AppSecret",
     "Booking",
     "CancellationCharge",
     "IdempotencyRecord",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jwt
 import pytest
 
 from coop.app_secret import KNOWN_DEVELOPMENT_SECRETS, MIN_SECRET_BYTES, UnsafeSecret, check_configured, new_secret
@@ -31,3 +32,14 @@ def test_made_secrets_are_long_and_never_the_same():
     made = {new_secret() for _ in range(5)}
     assert len(made) == 5
     assert all(len(secret.encode()) >= 48 for secret in made)
+
+
+def test_tokens_are_never_signed_or_accepted_under_a_short_secret():
+    from coop.auth.security import issue_token, user_id_from_token
+
+    with pytest.raises(ValueError, match="shorter than 32 bytes"):
+        issue_token(1, secret="short", minutes=5)
+    long_secret = "x" * MIN_SECRET_BYTES
+    token = issue_token(1, secret=long_secret, minutes=5)
+    assert user_id_from_token(token, secret=long_secret) == 1
+    assert user_id_from_token(jwt.encode({"sub": "1"}, "short", algorithm="HS256"), secret="short") is None

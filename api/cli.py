@@ -99,5 +99,30 @@ def create_user(
         engine.dispose()
 
 
+@app.command("rotate-secret")
+def rotate_secret() -> None:
+    """Replace the installation's signing secret with a new random one: everyone is signed out."""
+    from coop import app_secret
+    from coop.db import make_engine
+
+    settings = get_settings()
+    if settings.secret_key:
+        typer.echo(
+            "Error: COOP_SECRET_KEY is set, and the configured secret is the one used: "
+            "to rotate, set it to a new value (or unset it to use the database's own) and restart.",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    engine = make_engine(settings.database_url)
+    try:
+        app_secret.rotate_secret(engine)
+    except app_secret.UnsafeSecret as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(code=2) from error
+    finally:
+        engine.dispose()
+    typer.echo("The secret is new: every sign-in is void. Restart the app (and its workers) to use it.")
+
+
 if __name__ == "__main__":
     app()

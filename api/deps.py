@@ -22,6 +22,11 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_secret_key(request: Request) -> str:
+    """The secret resolved at start (coop/app_secret.py): configured, or the installation's own."""
+    return request.app.state.secret_key
+
+
 def get_session(request: Request) -> Iterator[Session]:
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
@@ -29,12 +34,13 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+SecretKeyDep = Annotated[str, Depends(get_secret_key)]
 
 
-def get_actor(session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
+def get_actor(session: SessionDep, secret_key: SecretKeyDep, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
     if not token:
         raise NotAuthenticated("Sign in first: send the bearer token from /api/auth/token.")
-    user_id = user_id_from_token(token, secret=settings.secret_key)
+    user_id = user_id_from_token(token, secret=secret_key)
     user = auth_service.active_user(session, user_id) if user_id is not None else None
     if user is None:
         raise NotAuthenticated("The token is not valid or has expired: sign in again.")

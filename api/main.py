@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 
 from api import errors
 from api.routers import auth, bookings, clients, ledger, me, members, roster_runs, shift_requests, shifts
+from coop.app_secret import resolve_secret
 from coop.config import Settings, get_settings
 from coop.db import make_engine
 from coop.rostering.queue import RosterQueue
@@ -33,6 +34,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    # Every signature (bearer tokens, the session cookie) uses this resolved secret, never settings.secret_key.
+    try:
+        app.state.secret_key = resolve_secret(app.state.engine, settings.secret_key)
+    except Exception:
+        app.state.engine.dispose()
+        raise
     app.state.queue = queue
 
     api = APIRouter(prefix="/api")

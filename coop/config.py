@@ -9,7 +9,6 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE = f"sqlite:///{Path.cwd() / 'coop.db'}"
-DEV_SECRET = "dev-only-secret-change-me-for-production-0123456789"
 
 
 class Settings(BaseSettings):
@@ -18,7 +17,9 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_SQLITE
     port: int = 8000
     host: str = "127.0.0.1"
-    secret_key: str = DEV_SECRET
+    # Signs bearer tokens and web sessions. Unset, a random secret is made on first start and kept in the
+    # database (coop/app_secret.py); a published or short one is refused at start.
+    secret_key: str = ""
     token_minutes: int = 12 * 60
     # Where notifications go: "log" (default) or "smtp".
     mail_sender: str = "log"

@@ -1,5 +1,6 @@
 """Imports every table so SQLModel.metadata is complete (Alembic and tests read it from here)."""
 
+from coop.app_secret import AppSecret
 from coop.auth.models import User, UserRole
 from coop.bookings.models import Booking, CancellationCharge, IdempotencyRecord, Timesheet
 from coop.clients.models import Client, ClientMemberList
@@ -16,6 +17,7 @@ __all__ = [
     "AccountingPeriod",
     "JournalEntry",
     "Posting",
+    "AppSecret",
     "Booking",
     "CancellationCharge",
     "IdempotencyRecord",

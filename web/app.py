@@ -24,7 +24,7 @@ def mount(app: FastAPI) -> None:
     # HttpOnly and SameSite=Lax always; Secure whenever the co-op is served over HTTPS.
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.secret_key,
+        secret_key=app.state.secret_key,  # the resolved secret (coop/app_secret.py), also behind the CSRF token
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_HOURS * 3600,
         same_site="lax",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.deps import CurrentActor, SessionDep, SettingsDep
+from api.deps import CurrentActor, SecretKeyDep, SessionDep, SettingsDep
 from coop.auth import service as auth_service
 from coop.auth.security import issue_token
 from coop.errors import NotAuthenticated
@@ -32,11 +32,16 @@ class Me(BaseModel):
 
 
 @router.post("/auth/token", response_model=Token)
-def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, settings: SettingsDep):
+def sign_in(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+    secret_key: SecretKeyDep,
+):
     user = auth_service.authenticate(session, form.username, form.password)
     if user is None:
         raise NotAuthenticated("Wrong e-mail or password.", code="bad_credentials")
-    return Token(access_token=issue_token(user.id, secret=settings.secret_key, minutes=settings.token_minutes))
+    return Token(access_token=issue_token(user.id, secret=secret_key, minutes=settings.token_minutes))
 
 
 @router.get("/me", response_model=Me)

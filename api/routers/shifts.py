@@ -77,10 +77,10 @@ def book(
     data: BookOnBehalf | None = None,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ):
-    booking = booking_service.book_shift(
+    """Book; a retry with the same Idempotency-Key gets the first answer again, and 422 for another request."""
+    return booking_service.book_shift(
         session, actor, shift_id, member_id=data.member_id if data else None, idempotency_key=idempotency_key
     )
-    return booking_service.booking_public(session, actor, booking)
 
 
 @router.get("/{shift_id}/candidates", response_model=Candidates)

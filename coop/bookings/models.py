@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, text
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from coop.db import UTCDateTime
@@ -79,12 +79,19 @@ class CancellationCharge(SQLModel, table=True):
 
 
 class IdempotencyRecord(SQLModel, table=True):
-    """The first answer to a request sent with an Idempotency-Key, returned again on a retry."""
+    """The first answer to a request sent with an Idempotency-Key, returned again on a retry.
+
+    A key is bound to the request it was first sent with: the same user (the key), the same operation and
+    the same target and body (`fingerprint`, a SHA-256 of them in canonical JSON). `response` is the answer
+    as it was given then, so a retry gets exactly that even if the booking has changed since.
+    """
 
     __tablename__ = "idempotency_record"
 
     user_id: int = Field(foreign_key="user_account.id", primary_key=True)
     key: str = Field(max_length=100, primary_key=True)
     operation: str = Field(max_length=60)
+    fingerprint: str = Field(max_length=64)
     result_id: int
+    response: dict = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -7,6 +7,8 @@ per shift; no overlapping live bookings per member) catch anything that slips pa
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -30,15 +32,27 @@ from coop.shifts.models import Shift
 BOOK = "book_shift"
 
 
-def _idempotent(session: Session, actor: Actor, key: str | None) -> Booking | None:
+def request_fingerprint(operation: str, target_id: int, body: dict) -> str:
+    """What an Idempotency-Key is bound to: the operation, its target and its body, hashed in canonical JSON."""
+    canonical = json.dumps(
+        {"operation": operation, "target": target_id, "body": body}, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(session: Session, actor: Actor, key: str | None, fingerprint: str) -> BookingPublic | None:
+    """The first answer given to this key, if it was first sent with this very request; else None."""
     if not key or actor.user_id is None:
         return None
-    record = session.get(IdempotencyRecord, (actor.user_id, key))
+    record = session.get(IdempotencyRecord, (actor.user_id, key), populate_existing=True)
     if record is None:
         return None
-    if record.operation != BOOK:
-        raise InvalidInput("This Idempotency-Key was used for another request.", field="Idempotency-Key")
-    return session.get(Booking, record.result_id)
+    if record.operation != BOOK or record.fingerprint != fingerprint:
+        raise InvalidInput(
+            "This Idempotency-Key was used for a different request: send a new key for a new request.",
+            field="Idempotency-Key",
+        )
+    return BookingPublic.model_validate(record.response)
 
 
 def book_shift(
@@ -49,33 +63,62 @@ def book_shift(
     member_id: int | None = None,
     idempotency_key: str | None = None,
     policy: Policy | None = None,
-) -> Booking:
-    """Book a member onto a shift, or say why not (409 with the rule's code). Commits."""
+) -> BookingPublic:
+    """Book a member onto a shift, or say why not (409 with the rule's code). Commits.
+
+    With an Idempotency-Key, a retry of the same request gets the first answer again, as it was then (even
+    if the booking was cancelled since), and the key sent with any other request is refused (422). Only a
+    booking made is recorded: a refusal writes nothing, so its retry is decided afresh.
+    """
     member_id = _who_books(actor, member_id)
-    if (earlier := _idempotent(session, actor, idempotency_key)) is not None:
+    key = idempotency_key if actor.user_id is not None else None
+    fingerprint = request_fingerprint(BOOK, shift_id, {"member_id": member_id})
+    if (earlier := _replay(session, actor, key, fingerprint)) is not None:
         return earlier
     session.rollback()  # start the locking transaction afresh
     shift_service.lock_shift(session, shift_id)
-    if (earlier := _idempotent(session, actor, idempotency_key)) is not None:
+    if (earlier := _replay(session, actor, key, fingerprint)) is not None:
         session.rollback()
         return earlier
     try:
+        _refuse_if_already_held(session, actor, shift_id, member_id)
         booking = book_locked(session, actor, shift_id, member_id, policy=policy or get_policy())
-        if idempotency_key and actor.user_id is not None:
+        answer = booking_public(session, actor, booking)
+        if key:
             session.add(
                 IdempotencyRecord(
                     user_id=actor.user_id,
-                    key=idempotency_key,
+                    key=key,
                     operation=BOOK,
+                    fingerprint=fingerprint,
                     result_id=booking.id,
+                    response=answer.model_dump(mode="json"),
                     created_at=utcnow(),
                 )
             )
         session.commit()
     except IntegrityError as error:
         session.rollback()
+        # The same key, sent at the same moment by another process for another shift, was recorded first.
+        if (earlier := _replay(session, actor, key, fingerprint)) is not None:
+            return earlier
+        _refuse_if_already_held(session, actor, shift_id, member_id)
         raise _guard_conflict(error) from error
-    return booking
+    return answer
+
+
+def _refuse_if_already_held(session: Session, actor: Actor, shift_id: int, member_id: int) -> None:
+    """A second tap by the member who holds the shift is told so, not that someone else took it."""
+    held = session.exec(
+        select(Booking.id).where(
+            Booking.shift_id == shift_id, Booking.member_id == member_id, Booking.status != "cancelled"
+        )
+    ).first()
+    if held is None:
+        return
+    if actor.member_id == member_id:
+        raise Conflict("You already hold this shift: it is in your shifts.", code="already_booked_by_you")
+    raise Conflict("This member already holds this shift.", code="already_booked_by_member")
 
 
 def _who_books(actor: Actor, member_id: int | None) -> int:

@@ -96,7 +96,7 @@ def book(page: MemberPage, shift_id: int, form: Form):
     _member_id(page)
     key = str(form.get("idempotency_key") or "").strip()[:100] or None
     try:
-        booking = booking_service.book_shift(page.db, page.actor, shift_id, idempotency_key=key)
+        row = booking_service.book_shift(page.db, page.actor, shift_id, idempotency_key=key)
     except DomainError as error:
         page.db.rollback()
         message = page.fail(error)
@@ -108,7 +108,6 @@ def book(page: MemberPage, shift_id: int, form: Form):
             booking_error={"message": message, "shift": shift},
             status_code=409 if error.code != "not_found" else 404,
         )
-    row = booking_service.booking_public(page.db, page.actor, booking)
     page.flash(
         N_("You are booked: %(client)s, %(when)s."),
         client=row.client_name,

@@ -15,9 +15,9 @@ This package never imports the database, the web layer or ``coop``.
 
 from scheduling.explain import brief_solution
 from scheduling.objective import DEFAULT_WEIGHTS, Weights
+from scheduling.parameters import SolveParameters
 from scheduling.problem import FixedShift, Horizon, RosterProblem, Shift, ShiftRequest, Worker
 from scheduling.solution import Assignment, FairnessFigure, Reason, RosterSolution, Unfilled
-from scheduling.parameters import SolveParameters
 from scheduling.solve import solve
 from scheduling.validate import Violation, validate_roster
 

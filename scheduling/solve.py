@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scheduling.aggregate import merge_hint, merge_identical, split_solution
-from scheduling.cpsat import Progress, build
+from scheduling.cpsat import Progress
 from scheduling.objective import DEFAULT_WEIGHTS, Weights
 from scheduling.parameters import SolveParameters
 from scheduling.problem import RosterProblem
 from scheduling.solution import RosterSolution
 from scheduling.strategies.phased import solve_phased
-from scheduling.strategies.portfolio import solve_built
+from scheduling.strategies.portfolio import solve_portfolio
 from scheduling.strategies.staged import solve_staged
 
 __all__ = ["Progress", "SolveParameters", "solve"]
@@ -51,5 +51,5 @@ def solve(
     elif parameters.strategy == "staged":
         solution = solve_staged(problem, parameters, weights=weights, progress=progress, hint=hint)
     else:
-        solution = solve_built(build(problem, weights), parameters, progress=progress, hint=hint)
+        solution = solve_portfolio(problem, parameters, weights=weights, progress=progress, hint=hint)
     return split_solution(merged, solution)

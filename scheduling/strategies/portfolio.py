@@ -10,8 +10,10 @@ from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
-from scheduling.cpsat import BuiltModel, Progress, ProgressCallback, configure, hint_pairs, to_solution
+from scheduling.cpsat import BuiltModel, Progress, ProgressCallback, build, configure, hint_pairs, to_solution
+from scheduling.objective import DEFAULT_WEIGHTS, Weights
 from scheduling.parameters import SolveParameters
+from scheduling.problem import RosterProblem
 from scheduling.solution import RosterSolution
 
 
@@ -44,3 +46,15 @@ def solve_built(
         wall=wall,
         parameters=parameters,
     )
+
+
+def solve_portfolio(
+    problem: RosterProblem,
+    parameters: SolveParameters,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    progress: Progress | None = None,
+    hint: Iterable[tuple[str, str]] | None = None,
+) -> RosterSolution:
+    """The "portfolio" strategy: the whole model, with the redundant rules, in one CP-SAT run."""
+    return solve_built(build(problem, weights), parameters, progress=progress, hint=hint)

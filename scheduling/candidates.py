@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from scheduling.fixed import FixedIndex, clash_margin, index_fixed
 from scheduling.problem import FixedShift, RosterProblem, Shift, Worker
 
-NOT_ELIGIBLE = "not_eligible"
-
 
 @dataclass(frozen=True)
 class Candidates:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from ortools.sat.python import cp_model
 
+from scheduling.cpsat import light_presolve
 from scheduling.objective import Weights
 from scheduling.problem import RosterProblem
 from scheduling.refill import Roster, chosen, engine_model, sub_problem
@@ -34,13 +35,6 @@ takes for it depends on the seed (Instance22's member H: none in 10 s with seed 
 seeds 1, 2 and 3). Instance22 at 600 s found no roster at 235 s once a member had failed all five; its
 members N and AC, in a scratch run: a first roster in 0.5–6.0 s with three or four of seeds 0–3, none in
 10 s with the others, so a member failing every attempt is bad luck that further seeds undo."""
-
-
-def light_presolve(solver: cp_model.CpSolver) -> None:
-    """One presolve round, no probing, no symmetry: a 52-week member (Instance24, 11,648 decisions) then has
-    a first roster in 0.3 s instead of 0.6 s, most of which was presolve."""
-    p = solver.parameters
-    p.max_presolve_iterations, p.cp_model_probing_level, p.symmetry_level = 1, 0, 0
 
 
 def _attempts(share: float, give_up: float | None) -> Iterator[float]:

@@ -9,7 +9,8 @@ Unfilled shift, two cases:
    adapter gave no code.
 2. Some members could: ``eligible_members_used`` with the number of such members, and a detail naming,
    per member, the hard rule that taking this shift would break given the shifts they got
-   (``overlap``, ``rest``, ``weekly_max``, … from :mod:`scheduling.validate`). The ineligibility counts
+   (``overlap``, ``rest_too_short``, ``weekly_hours_exceeded``, … the co-op's eligibility codes,
+   :mod:`scheduling.reasons`, checked by :mod:`scheduling.validate`). The ineligibility counts
    of the other members follow as further reasons.
 """
 
@@ -18,10 +19,10 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 
-from scheduling.candidates import NOT_ELIGIBLE
 from scheduling.model import RosterModel
 from scheduling.objective import fixed_minutes_in_horizon, preference_score, wanted_minutes
 from scheduling.problem import RosterProblem
+from scheduling.reasons import NOT_ELIGIBLE
 from scheduling.solution import Assignment, FairnessFigure, Reason, RosterSolution, Unfilled
 from scheduling.validate import validate_roster
 

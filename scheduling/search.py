@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduling.cpsat import hint_every_variable
 from scheduling.model import RosterModel
 
 
@@ -30,14 +31,6 @@ class Incumbent:
 
 def incumbent_from(solver: cp_model.CpSolver) -> Incumbent:
     return Incumbent(list(solver.response_proto.solution), round(solver.objective_value), solver)
-
-
-def hint_every_variable(model: cp_model.CpModel, values) -> None:
-    """Hint every variable of ``model`` with ``values`` (a full solution, in variable order)."""
-    model.clear_hints()
-    hint = model.proto.solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
 
 
 def large_neighbourhood_search(

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from bench.curtois.checker import CheckResult, check
 from bench.curtois.mapping import to_problem, to_roster
 from bench.curtois.reader import Instance
-from scheduling.solve import SolveParameters, solve
+from scheduling.parameters import SolveParameters
+from scheduling.solve import solve
 
 
 @dataclass

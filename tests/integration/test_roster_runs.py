@@ -170,7 +170,7 @@ def test_a_member_who_prefers_a_client_gets_its_shift_when_all_else_is_equal(api
 
 
 def test_a_week_too_large_to_model_still_gets_its_roster_and_reasons(api, app, coop, session, monkeypatch):
-    solve_module = importlib.import_module("scheduling.solve")
+    solve_module = importlib.import_module("scheduling.parameters")
     monkeypatch.setattr(solve_module, "REFILL_ABOVE_PAIRS", 0)
     monkeypatch.setattr(solve_module, "MODEL_PAIRS_PER_SECOND", 1)  # as if no model could be built in time
     fillable, needs_neonatal = three_ward_days_and_one_nobody_can_take(api, coop)

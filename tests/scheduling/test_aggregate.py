@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from scheduling import validate_roster
 from scheduling.aggregate import merge_hint, merge_identical
-from scheduling.solve import build, solve_built
+from scheduling.cpsat import build
+from scheduling.strategies.portfolio import solve_built
 from tests.scheduling.builders import FAST, member, problem, shift, solve_checked
 
 

@@ -11,7 +11,7 @@ from scheduling import SolveParameters, solve
 from scheduling.bounds import Cancel, fill_relaxation, flow_bound
 from scheduling.candidates import find_candidates
 from scheduling.refill import FILL_ONLY, unfilled_cost
-from scheduling.solve import _Bounds
+from scheduling.strategies.staged import _Bounds
 from tests.scheduling.builders import fixed, member, problem, shift
 
 

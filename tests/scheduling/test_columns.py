@@ -13,9 +13,9 @@ import pytest
 
 from scheduling import SolveParameters, solve
 from scheduling.columns import Cover, column_bound, lagrangian_cover_part, margins
+from scheduling.cpsat import build
 from scheduling.objective import DEFAULT_WEIGHTS
 from scheduling.refill import FILL_ONLY
-from scheduling.solve import build
 from tests.scheduling.builders import member, night, problem, shift
 
 BENCH_LIKE = replace(FILL_ONLY, shift_request=1)
@@ -180,7 +180,7 @@ def test_the_phased_strategy_climbs_from_the_columns_bound_to_a_proven_optimum(s
 def test_progress_keeps_a_bound_below_zero_and_a_floor_stops_the_search_at_a_roster_reaching_it():
     from ortools.sat.python import cp_model
 
-    from scheduling.solve import _ProgressCallback
+    from scheduling.cpsat import ProgressCallback
 
     model = cp_model.CpModel()
     xs = [model.new_bool_var(f"x{i}") for i in range(6)]
@@ -189,10 +189,10 @@ def test_progress_keeps_a_bound_below_zero_and_a_floor_stops_the_search_at_a_ros
     seen = []
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    assert solver.solve(model, _ProgressCallback(lambda o, b, t: seen.append((o, b)))) == cp_model.OPTIMAL
+    assert solver.solve(model, ProgressCallback(lambda o, b, t: seen.append((o, b)))) == cp_model.OPTIMAL
     assert seen[-1] == (-3, -3)  # no floor: CP-SAT's own bound, below zero, passes through
     floored = []
-    solver.solve(model, _ProgressCallback(lambda o, b, t: floored.append((o, b)), floor=0))
+    solver.solve(model, ProgressCallback(lambda o, b, t: floored.append((o, b)), floor=0))
     # Every roster here costs at most 0, the floor: the first one found ends the search, the floor its bound.
     assert len(floored) == 1 and floored[0][1] >= 0
 
@@ -212,7 +212,7 @@ def test_the_masters_shares_give_each_member_at_most_one_roster_and_each_shift_a
 @pytest.mark.parametrize("seed", range(4))
 def test_a_dive_from_the_columns_gives_a_roster_within_the_rules_never_below_their_bound(seed):
     from scheduling import validate_roster
-    from scheduling.solve import _dive
+    from scheduling.strategies.phased import _dive
 
     p = _random_ward(seed)
     found = _bound(p, BENCH_LIKE)
@@ -228,7 +228,7 @@ def test_a_dive_from_the_columns_gives_a_roster_within_the_rules_never_below_the
 
 def test_no_dive_without_a_master_solution():
     from scheduling.columns import ColumnBound
-    from scheduling.solve import _dive
+    from scheduling.strategies.phased import _dive
 
     p = _random_ward(0)
     parameters = SolveParameters(time_limit_s=5, num_workers=1)  # time enough: only the master is missing
@@ -239,7 +239,7 @@ def test_no_dive_without_a_master_solution():
 
 def test_a_large_model_dives_only_when_the_generation_came_near_its_relaxations_value():
     from scheduling.columns import ColumnBound
-    from scheduling.solve import near_converged
+    from scheduling.strategies.phased import near_converged
 
     assert near_converged(ColumnBound(bound=4023.07, master_value=4041.0))  # Instance12 after 25 s
     assert not near_converged(ColumnBound(bound=220.0, master_value=5649.16))  # Instance13 after 60 s

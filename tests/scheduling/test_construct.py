@@ -55,15 +55,16 @@ def test_member_with_rules_no_roster_can_keep_leaves_no_roster():
 
 
 def _count_member_by_member(monkeypatch) -> list[int]:
-    solve_module = importlib.import_module("scheduling.solve")
+    phased = importlib.import_module("scheduling.strategies.phased")
     built = []
 
     def counted(*args, **kwargs):
         built.append(1)
         return member_by_member(*args, **kwargs)
 
-    monkeypatch.setattr(solve_module, "member_by_member", counted)
-    monkeypatch.setattr(solve_module, "SUB_PROBLEM_SEARCH_ABOVE", 0)  # every model counts as large
+    monkeypatch.setattr(phased, "member_by_member", counted)
+    # every model counts as large
+    monkeypatch.setattr(importlib.import_module("scheduling.parameters"), "SUB_PROBLEM_SEARCH_ABOVE", 0)
     return built
 
 
@@ -88,7 +89,8 @@ def test_phased_strategy_on_a_large_model_dives_from_converged_columns_to_a_rost
 
 
 def test_the_first_roster_gets_more_time_only_when_the_search_could_not_cover_the_model_once():
-    from scheduling.solve import CONSTRUCT_FRACTION, construct_fraction
+    from scheduling.parameters import CONSTRUCT_FRACTION
+    from scheduling.strategies.phased import construct_fraction
 
     least, most = CONSTRUCT_FRACTION
     assert construct_fraction(35_260, 600) == least  # Instance20: the search goes over it many times

@@ -47,7 +47,7 @@ def test_min_rest_between_shifts_is_eleven_hours():
     p = problem([shift("late", 0, 14, 22), shift("early", 1, 6, 14)], [member("ann", ["late", "early"])])
     solution = solve_checked(p)
     assert len(solution.assignments) == 1
-    assert "rest" in solution.unfilled[0].reasons[0].detail
+    assert "rest_too_short" in solution.unfilled[0].reasons[0].detail
 
 
 def test_min_rest_allows_a_shift_after_exactly_eleven_hours():
@@ -71,7 +71,7 @@ def test_weekly_max_counts_fixed_shifts_in_a_partial_first_week():
     p = problem(shifts, [ann], days=5, start=wednesday)
     solution = solve_checked(p)
     assert len(solution.assignments) == 2
-    assert all("weekly_max" in u.reasons[0].detail for u in solution.unfilled)
+    assert all("weekly_hours_exceeded" in u.reasons[0].detail for u in solution.unfilled)
 
 
 def test_weekly_max_resets_on_monday():
@@ -89,7 +89,7 @@ def test_max_consecutive_days_is_six():
     p = problem(shifts, [member("ann", [s.id for s in shifts])], days=8)
     solution = solve_checked(p)
     assert len(solution.assignments) == 7  # work 6, rest 1, work 1
-    assert "consecutive_days" in solution.unfilled[0].reasons[0].detail
+    assert "too_many_days_in_a_row" in solution.unfilled[0].reasons[0].detail
 
 
 def test_max_consecutive_days_counts_fixed_days_before_the_horizon():
@@ -105,7 +105,7 @@ def test_max_consecutive_nights_is_four():
     p = problem(shifts, [member("ann", [s.id for s in shifts])], days=5)
     solution = solve_checked(p)
     assert len(solution.assignments) == 4
-    assert "consecutive_nights" in solution.unfilled[0].reasons[0].detail
+    assert "too_many_nights_in_a_row" in solution.unfilled[0].reasons[0].detail
 
 
 def test_night_followed_by_day_shift_within_24_hours_is_forbidden():
@@ -113,7 +113,7 @@ def test_night_followed_by_day_shift_within_24_hours_is_forbidden():
     shifts = [night("n", 0, priority=2), shift("eve", 1, 19.5, 23.5)]
     solution = solve_checked(problem(shifts, [member("ann", ["n", "eve"])]))
     assert solution.members_of("n") == ["ann"]
-    assert "night_succession" in solution.unfilled[0].reasons[0].detail
+    assert "night_recovery" in solution.unfilled[0].reasons[0].detail
 
 
 def test_night_followed_by_night_is_allowed():

@@ -8,8 +8,8 @@ import pytest
 from ortools.sat.python import cp_model
 
 from scheduling import SolveParameters, Weights, solve
+from scheduling.cpsat import build
 from scheduling.objective import least_soft_cost, objective_expr
-from scheduling.solve import build
 from tests.scheduling.builders import FAST, assignment, member, problem, shift, solve_checked
 
 

@@ -5,7 +5,7 @@ from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
-from scheduling.solve import _StallWatch
+from scheduling.cpsat import StallWatch
 
 
 def _golomb_ruler(marks: int) -> cp_model.CpModel:
@@ -36,7 +36,7 @@ def _solver(seconds: float) -> cp_model.CpSolver:
 
 def test_a_solve_that_finds_nothing_better_for_the_window_is_stopped_long_before_its_time_limit():
     solver = _solver(60)
-    watch = _StallWatch(solver, window=1.0, progress=None, offset=0.0)
+    watch = StallWatch(solver, window=1.0, progress=None, offset=0.0)
     started = time.perf_counter()
     status = watch.solve(_golomb_ruler(11))
     assert status == cp_model.FEASIBLE
@@ -47,7 +47,7 @@ def test_a_solve_that_finds_nothing_better_for_the_window_is_stopped_long_before
 def test_a_solve_proven_optimal_is_not_reported_as_stalled_and_progress_is_still_reported():
     seen = []
     solver = _solver(30)
-    watch = _StallWatch(solver, window=5.0, progress=lambda obj, bound, t: seen.append(obj), offset=0.0)
+    watch = StallWatch(solver, window=5.0, progress=lambda obj, bound, t: seen.append(obj), offset=0.0)
     status = watch.solve(_golomb_ruler(5))
     assert status == cp_model.OPTIMAL
     assert not watch.stalled

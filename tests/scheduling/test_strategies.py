@@ -81,9 +81,9 @@ def test_staged_strategy_reports_a_sound_bound_when_filling_is_not_proven():
 
 
 def test_a_week_too_large_to_model_in_the_time_gets_its_refilled_roster(monkeypatch):
-    solve_module = importlib.import_module("scheduling.solve")  # the module, not the function of that name
-    monkeypatch.setattr(solve_module, "REFILL_ABOVE_PAIRS", 0)
-    monkeypatch.setattr(solve_module, "MODEL_PAIRS_PER_SECOND", 1)  # as if building took forever
+    tuning = importlib.import_module("scheduling.parameters")
+    monkeypatch.setattr(tuning, "REFILL_ABOVE_PAIRS", 0)
+    monkeypatch.setattr(tuning, "MODEL_PAIRS_PER_SECOND", 1)  # as if building took forever
     shifts = [shift("school", 0), shift("ward", 0, 9, 17), shift("nobody", 1)]
     p = problem(shifts, [member("ann", {"school", "ward"}), member("bob", {"school"})])
 
@@ -99,30 +99,31 @@ def test_a_week_too_large_to_model_in_the_time_gets_its_refilled_roster(monkeypa
 
 
 def test_phased_strategy_on_a_very_large_model_searches_sub_problems_to_the_same_optimum(monkeypatch):
-    monkeypatch.setattr(importlib.import_module("scheduling.solve"), "SUB_PROBLEM_SEARCH_ABOVE", 0)
+    monkeypatch.setattr(importlib.import_module("scheduling.parameters"), "SUB_PROBLEM_SEARCH_ABOVE", 0)
     _same_optimum_as_the_portfolio(_two_members_one_week(), time_limit_s=4)
 
 
 def test_phased_strategy_hands_a_mid_sized_model_to_the_sub_problem_search_and_reaches_the_same_optimum(monkeypatch):
-    monkeypatch.setattr(importlib.import_module("scheduling.solve"), "TIGHT_MODEL_MAX_DECISIONS", 0)
+    monkeypatch.setattr(importlib.import_module("scheduling.parameters"), "TIGHT_MODEL_MAX_DECISIONS", 0)
     _same_optimum_as_the_portfolio(_two_members_one_week(), time_limit_s=4, sub_search_fraction=0.5)
 
 
 def test_phased_strategy_with_the_stall_rule_hands_over_and_still_reaches_the_same_optimum(monkeypatch):
-    monkeypatch.setattr(importlib.import_module("scheduling.solve"), "TIGHT_MODEL_MAX_DECISIONS", 0)
+    monkeypatch.setattr(importlib.import_module("scheduling.parameters"), "TIGHT_MODEL_MAX_DECISIONS", 0)
     _same_optimum_as_the_portfolio(_two_members_one_week(), time_limit_s=4, sub_search_fraction=0.5, stall_fraction=0.1)
 
 
 def test_the_sub_problem_search_lowers_a_whole_model_roster_to_the_optimum_at_its_exact_cost():
+    from scheduling.cpsat import build, complete_hint, hint_pairs
     from scheduling.search import incumbent_from
-    from scheduling.solve import _complete_hint, _hint_pairs, _search_sub_problems, build
+    from scheduling.strategies.phased import _search_sub_problems
 
     p = _two_members_one_week()
     plain = solve(p, SolveParameters(time_limit_s=5, num_workers=1))
     parameters = SolveParameters(time_limit_s=3, num_workers=1)
     lean = build(p, redundant=False)
-    _hint_pairs(lean.rm, [("s0", "ann")])  # a poor roster: one shift of the week
-    poor = incumbent_from(_complete_hint(lean.rm, parameters, 2.0))
+    hint_pairs(lean.rm, [("s0", "ann")])  # a poor roster: one shift of the week
+    poor = incumbent_from(complete_hint(lean.rm, parameters, 2.0))
     assert poor.objective > plain.objective
 
     better = _search_sub_problems(p, lean, poor, parameters, lean.weights, deadline=time.perf_counter() + 3)
@@ -134,7 +135,7 @@ def test_the_sub_problem_search_lowers_a_whole_model_roster_to_the_optimum_at_it
 
 def test_staged_fill_by_mip_reaches_the_relaxations_bound_and_proves_the_fill(monkeypatch):
     # Local search and MIP on a small week (as on a large one): five members, days and lates, weekly caps.
-    monkeypatch.setattr(importlib.import_module("scheduling.solve"), "REFILL_ABOVE_PAIRS", 0)
+    monkeypatch.setattr(importlib.import_module("scheduling.parameters"), "REFILL_ABOVE_PAIRS", 0)
     shifts = [shift(f"d{d}", d, demand=2) for d in range(7)] + [shift(f"l{d}", d, 14, 22) for d in range(7)]
     ids = [s.id for s in shifts]
     workers = [member(m, ids, max_weekly_minutes=24 * 60) for m in ("ann", "bob", "cat", "dan", "eve")]

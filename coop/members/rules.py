@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from coop.enums import CredentialKind, MemberStatus, Profession
 from coop.i18n import N_
+from scheduling import reasons as codes
 
 # RULES §0.10: the credentials each profession needs, checked on the shift date.
 REQUIRED_CREDENTIALS: dict[str, tuple[str, ...]] = {
@@ -132,14 +133,14 @@ def credential_reasons(
         if kind == CredentialKind.scw and within_scw_window(care_started_on, on):
             continue  # RULES §3.3: inside the 6-month registration window
         if not held:
-            reasons.append(Reason("credential_missing", f"No {name} on file.", "RULES §0.10"))
+            reasons.append(Reason(codes.CREDENTIAL_MISSING, f"No {name} on file.", "RULES §0.10"))
         else:
             latest = max((c.expires_on for c in held if c.expires_on), default=None)
             if latest and latest < on:
                 message = f"The {name} expired on {latest.isoformat()}."
             else:
                 message = f"The {name} is not yet verified for {on.isoformat()}."
-            reasons.append(Reason("credential_expired", message, "RULES §3"))
+            reasons.append(Reason(codes.CREDENTIAL_EXPIRED, message, "RULES §3"))
     return reasons
 
 
@@ -155,11 +156,11 @@ def may_work_as(
     """May this member work as `profession` on `on`? An empty list means yes; otherwise every reason."""
     reasons: list[Reason] = []
     if status != MemberStatus.active:
-        reasons.append(Reason("member_not_active", f"The member's status is {status}, not active.", "co-op rules"))
+        reasons.append(Reason(codes.MEMBER_NOT_ACTIVE, f"The member's status is {status}, not active.", "co-op rules"))
     if member_profession != profession:
         reasons.append(
             Reason(
-                "wrong_profession",
+                codes.WRONG_PROFESSION,
                 f"The member is registered as {member_profession.replace('_', ' ')}, "
                 f"not {profession.replace('_', ' ')}.",
                 "RULES §3",

@@ -17,6 +17,7 @@ from coop.members.grades import meets_grade
 from coop.members.rules import CredentialLike, Reason, may_work_as
 from coop.policy import Policy
 from coop.shifts.timing import is_night, iso_week, local_span
+from scheduling import reasons as codes
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def grade(member: MemberFacts, shift: ShiftFacts) -> list[Reason]:
         return []
     return [
         _reason(
-            "grade_too_low",
+            codes.GRADE_TOO_LOW,
             f"The shift needs grade {shift.min_grade} or above; the member is {member.grade or 'ungraded'}.",
             "client requirement",
         )
@@ -103,14 +104,16 @@ def skills(member: MemberFacts, shift: ShiftFacts) -> list[Reason]:
     missing = [s for s in shift.skills if s not in member.skills]
     if not missing:
         return []
-    return [_reason("missing_skill", f"The shift needs {', '.join(missing)}.", "client requirement")]
+    return [_reason(codes.MISSING_SKILL, f"The shift needs {', '.join(missing)}.", "client requirement")]
 
 
 def welsh(member: MemberFacts, shift: ShiftFacts) -> list[Reason]:
     """A Welsh-medium booking needs a fluent Welsh speaker (RULES §8.2.1, hard where the client asks)."""
     if not shift.welsh_medium or member.welsh_level == "fluent":
         return []
-    return [_reason("welsh_required", "The shift is Welsh-medium and needs a fluent Welsh speaker.", "RULES §8.2.1")]
+    return [
+        _reason(codes.WELSH_REQUIRED, "The shift is Welsh-medium and needs a fluent Welsh speaker.", "RULES §8.2.1")
+    ]
 
 
 def _window_covers(window: tuple[int, time, time], start: datetime, end: datetime) -> bool:
@@ -131,7 +134,7 @@ def availability(member: MemberFacts, shift: ShiftFacts) -> list[Reason]:
         if off_from <= last and first <= off_to:
             reasons.append(
                 _reason(
-                    "on_leave",
+                    codes.ON_LEAVE,
                     f"The member is away from {off_from.isoformat()} to {off_to.isoformat()}.",
                     "member availability",
                 )
@@ -139,7 +142,7 @@ def availability(member: MemberFacts, shift: ShiftFacts) -> list[Reason]:
             break
     if member.windows and not any(_window_covers(w, shift.starts_at, shift.ends_at) for w in member.windows):
         reasons.append(
-            _reason("unavailable", "The shift is outside the member's weekly availability.", "member availability")
+            _reason(codes.UNAVAILABLE, "The shift is outside the member's weekly availability.", "member availability")
         )
     return reasons
 
@@ -147,7 +150,7 @@ def availability(member: MemberFacts, shift: ShiftFacts) -> list[Reason]:
 def overlap(member: MemberFacts, shift: ShiftFacts) -> list[Reason]:
     for held in member.held:
         if held.shift_id != shift.id and held.starts_at < shift.ends_at and shift.starts_at < held.ends_at:
-            return [_reason("overlap", "The member already has a shift at that time.", "no double booking")]
+            return [_reason(codes.OVERLAP, "The member already has a shift at that time.", "no double booking")]
     return []
 
 
@@ -165,7 +168,7 @@ def rest(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> list[Reason]
         if gap < need:
             return [
                 _reason(
-                    "rest_too_short",
+                    codes.REST_TOO_SHORT,
                     f"Less than {policy.min_rest_hours} hours' rest from another shift ({gap // 60} h {gap % 60} min).",
                     "RULES §0.1",
                 )
@@ -182,12 +185,16 @@ def night_succession(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> 
         if held.night and not shift.night and held.ends_at <= shift.starts_at < held.ends_at + window:
             return [
                 _reason(
-                    "night_recovery", "A day shift may not start within 24 hours of the end of a night.", "RULES §0.5"
+                    codes.NIGHT_RECOVERY,
+                    "A day shift may not start within 24 hours of the end of a night.",
+                    "RULES §0.5",
                 )
             ]
         if shift.night and not held.night and shift.ends_at <= held.starts_at < shift.ends_at + window:
             return [
-                _reason("night_recovery", "A day shift is booked within 24 hours of this night's end.", "RULES §0.5")
+                _reason(
+                    codes.NIGHT_RECOVERY, "A day shift is booked within 24 hours of this night's end.", "RULES §0.5"
+                )
             ]
     return []
 
@@ -205,7 +212,7 @@ def weekly_hours(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> list
     if not member.opted_out_48h and total > policy.max_week_hours * 60:
         reasons.append(
             _reason(
-                "weekly_hours_exceeded",
+                codes.WEEKLY_HOURS_EXCEEDED,
                 f"This would make {total / 60:.1f} hours in the week, over the {policy.max_week_hours}-hour limit.",
                 "RULES §0.2",
             )
@@ -213,7 +220,7 @@ def weekly_hours(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> list
     if total > member.max_hours_per_week * 60:
         reasons.append(
             _reason(
-                "own_max_hours_exceeded",
+                codes.OWN_MAX_HOURS_EXCEEDED,
                 f"This would make {total / 60:.1f} hours in the week, "
                 f"over the member's own maximum of {member.max_hours_per_week}.",
                 "RULES §0.2",
@@ -233,7 +240,7 @@ def consecutive_days(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> 
     if _run_through(days, shift.local_date) > policy.max_consecutive_days:
         reasons.append(
             _reason(
-                "too_many_days_in_a_row",
+                codes.TOO_MANY_DAYS_IN_A_ROW,
                 f"This would be more than {policy.max_consecutive_days} working days in a row.",
                 "RULES §0.3",
             )
@@ -243,7 +250,7 @@ def consecutive_days(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> 
         if _run_through(nights, shift.local_date) > policy.max_consecutive_nights:
             reasons.append(
                 _reason(
-                    "too_many_nights_in_a_row",
+                    codes.TOO_MANY_NIGHTS_IN_A_ROW,
                     f"This would be more than {policy.max_consecutive_nights} nights in a row.",
                     "RULES §0.4",
                 )
@@ -264,7 +271,7 @@ def _run_through(days: set[date], day: date) -> int:
 
 def do_not_send(member: MemberFacts, shift: ShiftFacts, blocked: set[int]) -> list[Reason]:
     if member.id in blocked:
-        return [_reason("do_not_send", "The client has asked the co-op not to send this member.", "client list")]
+        return [_reason(codes.DO_NOT_SEND, "The client has asked the co-op not to send this member.", "client list")]
     return []
 
 
@@ -274,7 +281,7 @@ def travel(member: MemberFacts, shift: ShiftFacts) -> list[Reason]:
         return []
     return [
         _reason(
-            "too_far",
+            codes.TOO_FAR,
             f"The client is {km:.0f} km away; the member travels up to {member.max_travel_km} km.",
             "member preference",
         )
@@ -297,7 +304,7 @@ def timing(member: MemberFacts, shift: ShiftFacts, policy: Policy) -> list[Reaso
 def check(member: MemberFacts, shift: ShiftFacts, *, policy: Policy, blocked: set[int] = frozenset()) -> list[Reason]:
     """Every reason this member may not take this shift; [] when they may."""
     reasons = credentials_and_status(member, shift)
-    if any(r.code == "wrong_profession" for r in reasons):
+    if any(r.code == codes.WRONG_PROFESSION for r in reasons):
         return reasons
     for rule in (grade, skills, welsh, travel):
         reasons.extend(rule(member, shift))

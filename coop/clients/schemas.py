@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from coop.enums import ClientKind
 from coop.geo import normalise_postcode
+from coop.inputs import Id, Name, Note, Phone, Postcode, text
+
+Body = text(100)  # a local authority, health board or site
 
 
 def _clean_postcode(postcode: str | None) -> str | None:
@@ -18,16 +21,16 @@ class ClientCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: ClientKind
-    name: str = Field(min_length=1, max_length=200)
-    local_authority: str | None = Field(default=None, max_length=100)
-    health_board: str | None = Field(default=None, max_length=100)
-    site: str | None = Field(default=None, max_length=100)
-    address: str | None = Field(default=None, max_length=300)
-    postcode: str | None = None
+    name: Name
+    local_authority: Body | None = None
+    health_board: Body | None = None
+    site: Body | None = None
+    address: text(300) | None = None
+    postcode: Postcode | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     welsh_medium: bool = False
-    phone: str | None = Field(default=None, max_length=40)
+    phone: Phone | None = None
     email: EmailStr | None = None
     cancellation_notice_hours: int | None = Field(default=None, ge=0, le=168)
 
@@ -50,16 +53,16 @@ def check_parent_body(kind: str, local_authority: str | None, health_board: str 
 class ClientUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    local_authority: str | None = Field(default=None, max_length=100)
-    health_board: str | None = Field(default=None, max_length=100)
-    site: str | None = Field(default=None, max_length=100)
-    address: str | None = Field(default=None, max_length=300)
-    postcode: str | None = None
+    name: Name | None = None
+    local_authority: Body | None = None
+    health_board: Body | None = None
+    site: Body | None = None
+    address: text(300) | None = None
+    postcode: Postcode | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     welsh_medium: bool | None = None
-    phone: str | None = Field(default=None, max_length=40)
+    phone: Phone | None = None
     email: EmailStr | None = None
     cancellation_notice_hours: int | None = Field(default=None, ge=0, le=168)
 
@@ -97,9 +100,9 @@ class ClientsPublic(BaseModel):
 class ContactCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     email: EmailStr
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+    password: text(200, min_length=8) | None = None
 
 
 class ContactPublic(BaseModel):
@@ -114,8 +117,8 @@ class ContactPublic(BaseModel):
 class ListEntryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    member_id: int
-    note: str | None = Field(default=None, max_length=300)
+    member_id: Id
+    note: Note | None = None
 
 
 class ListEntryPublic(BaseModel):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, EmailStr, Field
 
 MAX_ID = 2**31 - 1  # a PostgreSQL `integer`
 MAX_OFFSET = 1_000_000
@@ -38,6 +38,10 @@ def plain_text(value: str) -> str:
     return value
 
 
+def _plain_if_text(value: object) -> object:
+    return plain_text(value) if isinstance(value, str) else value
+
+
 def _in_window(value: date) -> date:
     if not EARLIEST <= value <= LATEST:
         raise ValueError(f"must be a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}")
@@ -53,12 +57,15 @@ def _instant_in_window(value: datetime) -> datetime:
 
 def text(max_length: int, *, min_length: int = 0):
     """A text type of at most `max_length` characters, without NUL or unpaired surrogates."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(plain_text)]
+    # Checked before the value is parsed as a string, so the message names the NUL or the surrogate.
+    return Annotated[str, BeforeValidator(_plain_if_text), Field(min_length=min_length, max_length=max_length)]
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description=f"an id, 1 to {MAX_ID}")]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description=f"rows to skip, 0 to {MAX_OFFSET}")]
 Pence = Annotated[int, Field(ge=0, le=MAX_PENCE, description=f"an amount in pence, 0 to {MAX_PENCE}")]
+# NUL and surrogates are named as such before the address is parsed; an address is at most 254 characters (RFC 5321).
+Email = Annotated[EmailStr, BeforeValidator(_plain_if_text), Field(max_length=254)]
 Day = Annotated[date, AfterValidator(_in_window)]
 Instant = Annotated[AwareDatetime, AfterValidator(_instant_in_window)]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coop.enums import ClientKind
 from coop.geo import normalise_postcode
-from coop.inputs import Id, Name, Note, Phone, Postcode, text
+from coop.inputs import Email, Id, Name, Note, Phone, Postcode, text
 
 Body = text(100)  # a local authority, health board or site
 
@@ -31,7 +31,7 @@ class ClientCreate(BaseModel):
     longitude: float | None = Field(default=None, ge=-180, le=180)
     welsh_medium: bool = False
     phone: Phone | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     cancellation_notice_hours: int | None = Field(default=None, ge=0, le=168)
 
     _postcode = field_validator("postcode")(_clean_postcode)
@@ -63,7 +63,7 @@ class ClientUpdate(BaseModel):
     longitude: float | None = Field(default=None, ge=-180, le=180)
     welsh_medium: bool | None = None
     phone: Phone | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     cancellation_notice_hours: int | None = Field(default=None, ge=0, le=168)
 
     _postcode = field_validator("postcode")(_clean_postcode)
@@ -101,7 +101,7 @@ class ContactCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    email: EmailStr
+    email: Email
     password: text(200, min_length=8) | None = None
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coop.enums import CredentialKind, MembershipClass, MemberStatus, Profession, WelshLevel
 from coop.geo import normalise_postcode
-from coop.inputs import Day, Grade, Id, Name, Note, Pence, Phone, Postcode, Tag, text
+from coop.inputs import Day, Email, Grade, Id, Name, Note, Pence, Phone, Postcode, Tag, text
 
 Skill = Tag
 MAX_SKILLS = 50
@@ -54,7 +54,7 @@ class MemberCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    email: EmailStr
+    email: Email
     profession: Profession
     membership_class: MembershipClass = MembershipClass.worker
     grade: Grade | None = None
@@ -82,7 +82,7 @@ class MemberUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     profession: Profession | None = None
     membership_class: MembershipClass | None = None
     grade: Grade | None = None

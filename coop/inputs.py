@@ -58,7 +58,8 @@ def _instant_in_window(value: datetime) -> datetime:
 def text(max_length: int, *, min_length: int = 0):
     """A text type of at most `max_length` characters, without NUL or unpaired surrogates."""
     # Checked before the value is parsed as a string, so the message names the NUL or the surrogate.
-    return Annotated[str, BeforeValidator(_plain_if_text), Field(min_length=min_length, max_length=max_length)]
+    # (A before-validator wraps what is to its left, so it runs first while the length stays a string's.)
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), BeforeValidator(_plain_if_text)]
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description=f"an id, 1 to {MAX_ID}")]

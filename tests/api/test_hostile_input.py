@@ -252,3 +252,98 @@ def test_an_unpaired_surrogate_in_any_text_is_422_naming_the_field_and_nothing_i
     before, records = rows(demo_session), _snapshot(demo_api, demo)
     check_all(demo_api, _hostile_text_requests(demo, "\ud800", "unpaired surrogate"))
     assert rows(demo_session) == before and _snapshot(demo_api, demo) == records
+
+
+def test_dates_outside_1900_to_2100_are_422_saying_the_window(demo_api, demo_session, demo):
+    c, n, w = demo["coordinator"], demo["nurse"], demo["ward"]
+    member, window = f"/api/members/{demo['nurse_id']}", ("1900-01-01", "2100-12-31")
+    far = "9999-12-31"
+    before, records = rows(demo_session), _snapshot(demo_api, demo)
+    check_all(
+        demo_api,
+        [
+            ("POST", "/api/shift-requests", w, _cover(demo["ward_id"], on=far, repeat_days=5), "on", window),
+            (
+                "POST",
+                "/api/shift-requests",
+                w,
+                {
+                    "client_id": demo["ward_id"],
+                    "role": "nurse",
+                    "starts_at": "9999-12-31T20:00:00-05:00",
+                    "ends_at": "9999-12-31T23:00:00-05:00",
+                },
+                "starts_at",
+                window,
+            ),
+            (
+                "PUT",
+                f"{member}/availability",
+                n,
+                {"exceptions": [{"starts_on": far, "ends_on": far}]},
+                "exceptions.0.starts_on",
+                window,
+            ),
+            (
+                "POST",
+                f"{member}/credentials",
+                c,
+                {"kind": "nmc", "reference": "X1", "verified_on": "0001-01-01"},
+                "verified_on",
+                window,
+            ),
+            ("POST", "/api/roster-runs", c, {"starts_on": far, "ends_on": far}, "starts_on", window),
+            ("PATCH", member, c, {"care_started_on": "1066-10-14"}, "care_started_on", window),
+            ("GET", f"/api/shifts/open?from_date={far}", n, None, "from_date", window),
+        ],
+    )
+    assert rows(demo_session) == before and _snapshot(demo_api, demo) == records
+
+
+def test_a_roster_run_for_clients_past_the_id_range_is_422_and_no_run_is_queued(demo_api, demo_session, demo):
+    before = rows(demo_session)
+    day = str(today_local() + timedelta(days=7))
+    response = send(
+        demo_api,
+        "POST",
+        "/api/roster-runs",
+        demo["coordinator"],
+        {"starts_on": day, "ends_on": day, "client_ids": [9223372036854775808]},
+    )
+    refused(response, "client_ids.0", str(MAX_ID))
+    assert rows(demo_session) == before
+
+
+def test_lists_and_strings_past_their_size_are_422_saying_the_limit(demo_api, demo_session, demo):
+    c, w = demo["coordinator"], demo["ward"]
+    before, records = rows(demo_session), _snapshot(demo_api, demo)
+    pattern = {"code": "early", "label": "Early", "starts": "07:00", "ends": "15:00"}
+    many = [{**pattern, "code": f"p{i}"} for i in range(1000)]
+    check_all(
+        demo_api,
+        [
+            ("POST", "/api/members", c, _member(skills=[f"s{i}" for i in range(10_000)]), "skills", ("50 items",)),
+            ("PATCH", f"/api/members/{demo['nurse_id']}", c, {"skills": ["x"] * 10_000}, "skills", ("50 items",)),
+            ("POST", "/api/members", c, _member(name="N" * 1_000_000), "name", ("200 characters",)),
+            ("POST", "/api/clients", c, _client(address="A" * 100_000), "address", ("300 characters",)),
+            ("PUT", f"/api/clients/{demo['ward_id']}/shift-patterns", w, {"patterns": many}, "patterns", ("50 items",)),
+            (
+                "POST",
+                "/api/shift-requests",
+                w,
+                _cover(demo["ward_id"], notes="n" * 5000),
+                "notes",
+                ("1000 characters",),
+            ),
+            (
+                "PUT",
+                f"/api/members/{demo['nurse_id']}/availability",
+                c,
+                {"exceptions": [{"starts_on": "2030-01-01", "ends_on": "2030-01-01"}] * 5000},
+                "exceptions",
+                ("200 items",),
+            ),
+            ("GET", "/api/members?q=" + "q" * 5000, c, None, "q", ("100 characters",)),
+        ],
+    )
+    assert rows(demo_session) == before and _snapshot(demo_api, demo) == records

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -14,6 +15,7 @@ Skill = Tag
 MAX_SKILLS = 50
 MAX_WINDOWS = 50  # weekly availability windows
 MAX_DAYS_OFF = 200
+Weekday = Annotated[int, Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")]
 
 
 def _clean_skills(skills: list[str] | None) -> list[str] | None:
@@ -40,13 +42,11 @@ class Preferences(BaseModel):
 
     clients: list[Id] = Field(default_factory=list, max_length=50)
     kinds: list[Tag] = Field(default_factory=list, max_length=20)
-    weekdays: list[int] = Field(default_factory=list, max_length=7)
+    weekdays: list[Weekday] = Field(default_factory=list, max_length=7)
 
     @field_validator("weekdays")
     @classmethod
     def _weekdays(cls, days: list[int]) -> list[int]:
-        if any(d < 0 or d > 6 for d in days):
-            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
         return sorted(set(days))
 
 

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -28,12 +28,27 @@ from coop.auth.models import User
 from coop.auth.policy import Actor
 from coop.db import reader
 from coop.errors import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from coop.inputs import plain_text
 from web import messages, nav
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, environment, gettext_for
 
 LANGUAGE_COOKIE = "lang"
 CSRF_FIELD = "csrf_token"
 STATUS = {NotFound: 404, PermissionDenied: 403, Conflict: 409, InvalidInput: 422}
+MAX_FIELD_LENGTH = 10_000  # no form field or query value is longer; each field's own limit is its schema's
+
+
+def refuse_unstorable(items: Iterable[tuple[str, Any]]) -> None:
+    """Query and form values no column can hold (NUL, unpaired surrogates, megabytes) never reach a handler."""
+    for name, value in items:
+        if not isinstance(value, str):
+            continue
+        try:
+            plain_text(value)
+        except ValueError as error:
+            raise InvalidInput(f"{name[:40]}: {error}", field=name[:40]) from None
+        if len(value) > MAX_FIELD_LENGTH:
+            raise InvalidInput(f"{name[:40]}: at most {MAX_FIELD_LENGTH} characters", field=name[:40])
 
 
 class CsrfFailed(Exception):
@@ -151,7 +166,9 @@ def role_page(*roles: str) -> Callable[..., Page]:
 
 async def form_data(request: Request) -> FormData:
     """The submitted form, read once here so page handlers can stay plain (sync) functions."""
-    return await request.form()
+    form = await request.form()
+    refuse_unstorable(form.multi_items())
+    return form
 
 
 Form = Annotated[FormData, Depends(form_data)]
@@ -174,6 +191,7 @@ class PageRoute(APIRoute):
 
         async def route(request: Request) -> Response:
             try:
+                refuse_unstorable(request.query_params.multi_items())
                 return await handler(request)
             except NotAuthenticated:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -188,6 +206,9 @@ class PageRoute(APIRoute):
                 in_path = any(tuple(e.get("loc", ()))[:1] == ("path",) for e in error.errors())
                 if in_path:
                     return error_page(request, 404, messages.ERROR_MESSAGES["page_not_found"])
+                return error_page(request, 422, messages.ERROR_MESSAGES["invalid"])
+            except DataError:
+                # Last line of defence: a value the types let through that the database cannot hold.
                 return error_page(request, 422, messages.ERROR_MESSAGES["invalid"])
             except IntegrityError:
                 # The database refused a write the use-case let through (a race): say so, never a 500.

@@ -4,16 +4,38 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Depends, Form
 from pydantic import BaseModel
 
 from api.deps import CurrentActor, SecretKeyDep, SessionDep, SettingsDep
 from coop.auth import service as auth_service
 from coop.auth.security import issue_token
 from coop.errors import NotAuthenticated
+from coop.inputs import text
 
 router = APIRouter(tags=["sign-in"])
+
+FormText = text(254)
+
+
+class SignInForm:
+    """The OAuth2 password form (RFC 6749 §4.3), every field bounded and free of NUL (coop.inputs)."""
+
+    def __init__(
+        self,
+        username: Annotated[FormText, Form(description="the e-mail address")],
+        password: Annotated[FormText, Form(json_schema_extra={"format": "password"})],
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        scope: Annotated[FormText, Form()] = "",
+        client_id: Annotated[FormText | None, Form()] = None,
+        client_secret: Annotated[FormText | None, Form(json_schema_extra={"format": "password"})] = None,
+    ):
+        self.grant_type = grant_type
+        self.username = username
+        self.password = password
+        self.scopes = scope.split()
+        self.client_id = client_id
+        self.client_secret = client_secret
 
 
 class Token(BaseModel):
@@ -33,7 +55,7 @@ class Me(BaseModel):
 
 @router.post("/auth/token", response_model=Token)
 def sign_in(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[SignInForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
     secret_key: SecretKeyDep,

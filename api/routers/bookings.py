@@ -9,22 +9,23 @@ from fastapi import APIRouter, Query
 from api.deps import CurrentActor, SessionDep
 from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic, CancelIn, QueryIn, ResolveIn, TimesheetIn, TimesheetPublic
+from coop.inputs import Id, Offset
 
 router = APIRouter(tags=["bookings and timesheets"])
 
 
 @router.get("/bookings/{booking_id}", response_model=BookingPublic)
-def read_booking(booking_id: int, actor: CurrentActor, session: SessionDep):
+def read_booking(booking_id: Id, actor: CurrentActor, session: SessionDep):
     return booking_service.get_booking(session, actor, booking_id)
 
 
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingPublic)
-def cancel_booking(booking_id: int, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
+def cancel_booking(booking_id: Id, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
     return booking_service.cancel_booking(session, actor, booking_id, reason=data.reason if data else None)
 
 
 @router.post("/bookings/{booking_id}/timesheet", response_model=TimesheetPublic, status_code=201)
-def submit_timesheet(booking_id: int, data: TimesheetIn, actor: CurrentActor, session: SessionDep):
+def submit_timesheet(booking_id: Id, data: TimesheetIn, actor: CurrentActor, session: SessionDep):
     return booking_service.submit_timesheet(session, actor, booking_id, data)
 
 
@@ -33,9 +34,9 @@ def list_timesheets(
     actor: CurrentActor,
     session: SessionDep,
     status: Annotated[str | None, Query(pattern="^(submitted|approved|queried)$")] = None,
-    client_id: int | None = None,
+    client_id: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ):
     return booking_service.list_timesheets(
         session, actor, status=status, client_id=client_id, limit=limit, offset=offset
@@ -43,20 +44,20 @@ def list_timesheets(
 
 
 @router.get("/timesheets/{timesheet_id}", response_model=TimesheetPublic)
-def read_timesheet(timesheet_id: int, actor: CurrentActor, session: SessionDep):
+def read_timesheet(timesheet_id: Id, actor: CurrentActor, session: SessionDep):
     return booking_service.get_timesheet(session, actor, timesheet_id)
 
 
 @router.post("/timesheets/{timesheet_id}/approve", response_model=TimesheetPublic)
-def approve(timesheet_id: int, actor: CurrentActor, session: SessionDep):
+def approve(timesheet_id: Id, actor: CurrentActor, session: SessionDep):
     return booking_service.approve_timesheet(session, actor, timesheet_id)
 
 
 @router.post("/timesheets/{timesheet_id}/query", response_model=TimesheetPublic)
-def query(timesheet_id: int, data: QueryIn, actor: CurrentActor, session: SessionDep):
+def query(timesheet_id: Id, data: QueryIn, actor: CurrentActor, session: SessionDep):
     return booking_service.query_timesheet(session, actor, timesheet_id, data.comment)
 
 
 @router.post("/timesheets/{timesheet_id}/resolve", response_model=TimesheetPublic)
-def resolve(timesheet_id: int, data: ResolveIn, actor: CurrentActor, session: SessionDep):
+def resolve(timesheet_id: Id, data: ResolveIn, actor: CurrentActor, session: SessionDep):
     return booking_service.resolve_timesheet(session, actor, timesheet_id, data)

@@ -19,6 +19,7 @@ from coop.clients.schemas import (
     ListEntryPublic,
 )
 from coop.enums import ClientKind, ListKind
+from coop.inputs import Id, Offset, Search
 from coop.shifts import service as shift_service
 from coop.shifts.schemas import Patterns
 
@@ -30,9 +31,9 @@ def list_clients(
     actor: CurrentActor,
     session: SessionDep,
     kind: ClientKind | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Search | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ):
     rows, count = client_service.list_clients(session, actor, kind=kind, q=q, limit=limit, offset=offset)
     return ClientsPublic(data=[ClientPublic.model_validate(c) for c in rows], count=count)
@@ -44,48 +45,48 @@ def create_client(data: ClientCreate, actor: CurrentActor, session: SessionDep):
 
 
 @router.get("/{client_id}", response_model=ClientPublic)
-def read_client(client_id: int, actor: CurrentActor, session: SessionDep):
+def read_client(client_id: Id, actor: CurrentActor, session: SessionDep):
     return client_service.get_client(session, actor, client_id)
 
 
 @router.patch("/{client_id}", response_model=ClientPublic)
-def update_client(client_id: int, data: ClientUpdate, actor: CurrentActor, session: SessionDep):
+def update_client(client_id: Id, data: ClientUpdate, actor: CurrentActor, session: SessionDep):
     return client_service.update_client(session, actor, client_id, data)
 
 
 @router.get("/{client_id}/contacts", response_model=list[ContactPublic])
-def list_contacts(client_id: int, actor: CurrentActor, session: SessionDep):
+def list_contacts(client_id: Id, actor: CurrentActor, session: SessionDep):
     return client_service.list_contacts(session, actor, client_id)
 
 
 @router.post("/{client_id}/contacts", response_model=ContactPublic, status_code=201)
-def add_contact(client_id: int, data: ContactCreate, actor: CurrentActor, session: SessionDep):
+def add_contact(client_id: Id, data: ContactCreate, actor: CurrentActor, session: SessionDep):
     return client_service.add_contact(session, actor, client_id, data)
 
 
 @router.get("/{client_id}/shift-patterns", response_model=Patterns)
-def read_shift_patterns(client_id: int, actor: CurrentActor, session: SessionDep):
+def read_shift_patterns(client_id: Id, actor: CurrentActor, session: SessionDep):
     """The client's named shifts and their local times: the co-op's defaults until the client sets its own."""
     return Patterns(patterns=shift_service.get_patterns(session, actor, client_id))
 
 
 @router.put("/{client_id}/shift-patterns", response_model=Patterns)
-def set_shift_patterns(client_id: int, data: Patterns, actor: CurrentActor, session: SessionDep):
+def set_shift_patterns(client_id: Id, data: Patterns, actor: CurrentActor, session: SessionDep):
     """Replace the client's patterns (its contacts or a coordinator); shifts already requested keep their times."""
     return Patterns(patterns=shift_service.set_patterns(session, actor, client_id, data.patterns))
 
 
 def _list_routes(path: str, kind: ListKind) -> None:
     @router.get(f"/{{client_id}}/{path}", response_model=list[ListEntryPublic], name=f"list_{kind.value}")
-    def read_list(client_id: int, actor: CurrentActor, session: SessionDep):
+    def read_list(client_id: Id, actor: CurrentActor, session: SessionDep):
         return client_service.list_entries(session, actor, client_id, kind)
 
     @router.post(f"/{{client_id}}/{path}", response_model=ListEntryPublic, status_code=201, name=f"add_{kind.value}")
-    def add_entry(client_id: int, data: ListEntryCreate, actor: CurrentActor, session: SessionDep):
+    def add_entry(client_id: Id, data: ListEntryCreate, actor: CurrentActor, session: SessionDep):
         return client_service.add_to_list(session, actor, client_id, kind, data.member_id, data.note)
 
     @router.delete(f"/{{client_id}}/{path}/{{member_id}}", status_code=204, name=f"remove_{kind.value}")
-    def remove_entry(client_id: int, member_id: int, actor: CurrentActor, session: SessionDep):
+    def remove_entry(client_id: Id, member_id: Id, actor: CurrentActor, session: SessionDep):
         client_service.remove_from_list(session, actor, client_id, kind, member_id)
         return Response(status_code=204)
 

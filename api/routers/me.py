@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
 from api.deps import CurrentActor, SessionDep, SettingsDep
@@ -29,8 +31,12 @@ def my_calendar(actor: CurrentActor, session: SessionDep, settings: SettingsDep)
     return CalendarLink(url=url, webcal="webcal://" + url.split("://", 1)[1])
 
 
+# A feed's secret is secrets.token_urlsafe(32): 43 characters of the URL-safe alphabet.
+CalendarToken = Annotated[str, Path(min_length=1, max_length=64, pattern="^[A-Za-z0-9_-]+$")]
+
+
 @feed_router.get("/calendar/{token}.ics", include_in_schema=False)
-def calendar_feed(token: str, session: SessionDep):
+def calendar_feed(token: CalendarToken, session: SessionDep):
     return Response(
         booking_service.calendar_feed(session, token),
         media_type="text/calendar; charset=utf-8",

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from api.deps import CurrentActor, SessionDep
 from coop.enums import MemberStatus, Profession
+from coop.inputs import Id, Offset, Search, Tag
 from coop.members import service as member_service
 from coop.members.schemas import (
     Availability,
@@ -38,10 +39,10 @@ def list_members(
     session: SessionDep,
     profession: Profession | None = None,
     status: MemberStatus | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
-    skill: Annotated[str | None, Query(max_length=40)] = None,
+    q: Search | None = None,
+    skill: Tag | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ):
     rows, count = member_service.list_members(
         session, actor, profession=profession, status=status, q=q, skill=skill, limit=limit, offset=offset
@@ -55,36 +56,36 @@ def register_member(data: MemberCreate, actor: CurrentActor, session: SessionDep
 
 
 @router.get("/{member_id}", response_model=MemberPublic)
-def read_member(member_id: int, actor: CurrentActor, session: SessionDep):
+def read_member(member_id: Id, actor: CurrentActor, session: SessionDep):
     return member_service.get_member(session, actor, member_id)
 
 
 @router.patch("/{member_id}", response_model=MemberPublic)
-def update_member(member_id: int, data: MemberUpdate, actor: CurrentActor, session: SessionDep):
+def update_member(member_id: Id, data: MemberUpdate, actor: CurrentActor, session: SessionDep):
     return member_service.update_member(session, actor, member_id, data)
 
 
 @router.post("/{member_id}/status", response_model=MemberPublic)
-def change_status(member_id: int, data: StatusChange, actor: CurrentActor, session: SessionDep):
+def change_status(member_id: Id, data: StatusChange, actor: CurrentActor, session: SessionDep):
     return member_service.change_status(session, actor, member_id, data.status, data.reason)
 
 
 @router.get("/{member_id}/credentials", response_model=list[CredentialPublic])
-def list_credentials(member_id: int, actor: CurrentActor, session: SessionDep):
+def list_credentials(member_id: Id, actor: CurrentActor, session: SessionDep):
     return member_service.list_credentials(session, actor, member_id)
 
 
 @router.post("/{member_id}/credentials", response_model=CredentialPublic, status_code=201)
-def add_credential(member_id: int, data: CredentialCreate, actor: CurrentActor, session: SessionDep):
+def add_credential(member_id: Id, data: CredentialCreate, actor: CurrentActor, session: SessionDep):
     credential = member_service.add_credential(session, actor, member_id, data)
     return member_service.describe_credential(credential, credential.verified_on)
 
 
 @router.get("/{member_id}/availability", response_model=Availability)
-def read_availability(member_id: int, actor: CurrentActor, session: SessionDep):
+def read_availability(member_id: Id, actor: CurrentActor, session: SessionDep):
     return member_service.get_availability(session, actor, member_id)
 
 
 @router.put("/{member_id}/availability", response_model=Availability)
-def set_availability(member_id: int, data: Availability, actor: CurrentActor, session: SessionDep):
+def set_availability(member_id: Id, data: Availability, actor: CurrentActor, session: SessionDep):
     return member_service.set_availability(session, actor, member_id, data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import CurrentActor, SessionDep
+from coop.inputs import Id
 from coop.rostering import service as roster_service
 from coop.rostering.schemas import ApplyResult, RosterRunCreate, RosterRunPublic
 
@@ -23,10 +24,10 @@ def list_runs(actor: CurrentActor, session: SessionDep):
 
 
 @router.get("/{run_id}", response_model=RosterRunPublic)
-def read_run(run_id: int, actor: CurrentActor, session: SessionDep):
+def read_run(run_id: Id, actor: CurrentActor, session: SessionDep):
     return roster_service.get_run(session, actor, run_id)
 
 
 @router.post("/{run_id}/apply", response_model=ApplyResult)
-def apply_run(run_id: int, actor: CurrentActor, session: SessionDep):
+def apply_run(run_id: Id, actor: CurrentActor, session: SessionDep):
     return roster_service.apply_run(session, actor, run_id)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import CurrentActor, SessionDep
 from coop.bookings.schemas import CancelIn
+from coop.inputs import Id, Offset
 from coop.shifts import service as shift_service
 from coop.shifts.schemas import CancellationTerms, ShiftRequestCreate, ShiftRequestPublic, ShiftRequestsPublic
 
@@ -23,10 +24,10 @@ def request_cover(data: ShiftRequestCreate, actor: CurrentActor, session: Sessio
 def list_requests(
     actor: CurrentActor,
     session: SessionDep,
-    client_id: int | None = None,
+    client_id: Id | None = None,
     status: Annotated[str | None, Query(pattern="^(open|booked|completed|cancelled)$")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ):
     rows, count = shift_service.list_requests(
         session, actor, client_id=client_id, status=status, limit=limit, offset=offset
@@ -35,10 +36,10 @@ def list_requests(
 
 
 @router.get("/{request_id}", response_model=ShiftRequestPublic)
-def read_request(request_id: int, actor: CurrentActor, session: SessionDep):
+def read_request(request_id: Id, actor: CurrentActor, session: SessionDep):
     return shift_service.get_request(session, actor, request_id)
 
 
 @router.post("/{request_id}/cancel", response_model=list[CancellationTerms])
-def cancel_request(request_id: int, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
+def cancel_request(request_id: Id, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
     return shift_service.cancel_request(session, actor, request_id, reason=data.reason if data else None)

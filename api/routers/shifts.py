@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
@@ -11,6 +10,7 @@ from api.deps import CurrentActor, SessionDep
 from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic, BookOnBehalf, CancelIn
 from coop.enums import Profession
+from coop.inputs import Code, Day, Id, Offset
 from coop.shifts import service as shift_service
 from coop.shifts.schemas import CancellationTerms, Candidates, OpenShift, ShiftPublic, ShiftsPublic
 
@@ -21,11 +21,11 @@ router = APIRouter(prefix="/shifts", tags=["shifts"])
 def open_shifts(
     actor: CurrentActor,
     session: SessionDep,
-    from_date: date | None = None,
-    to_date: date | None = None,
+    from_date: Day | None = None,
+    to_date: Day | None = None,
     profession: Profession | None = None,
-    client_id: int | None = None,
-    kind: Annotated[str | None, Query(max_length=20)] = None,
+    client_id: Id | None = None,
+    kind: Code | None = None,
 ):
     """The open shifts the signed-in member may book, best first."""
     return shift_service.open_shifts_for_member(
@@ -38,12 +38,12 @@ def list_shifts(
     actor: CurrentActor,
     session: SessionDep,
     status: Annotated[str | None, Query(pattern="^(open|booked|completed|cancelled)$")] = None,
-    from_date: date | None = None,
-    to_date: date | None = None,
+    from_date: Day | None = None,
+    to_date: Day | None = None,
     profession: Profession | None = None,
-    client_id: int | None = None,
+    client_id: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ):
     return shift_service.list_shifts(
         session,
@@ -59,19 +59,19 @@ def list_shifts(
 
 
 @router.get("/{shift_id}", response_model=ShiftPublic)
-def read_shift(shift_id: int, actor: CurrentActor, session: SessionDep):
+def read_shift(shift_id: Id, actor: CurrentActor, session: SessionDep):
     return shift_service.get_shift(session, actor, shift_id)
 
 
 @router.get("/{shift_id}/history")
-def shift_history(shift_id: int, actor: CurrentActor, session: SessionDep) -> list[dict]:
+def shift_history(shift_id: Id, actor: CurrentActor, session: SessionDep) -> list[dict]:
     """The shift's append-only history: who, when, from what to what."""
     return shift_service.shift_history(session, actor, shift_id)
 
 
 @router.post("/{shift_id}/book", response_model=BookingPublic, status_code=201)
 def book(
-    shift_id: int,
+    shift_id: Id,
     actor: CurrentActor,
     session: SessionDep,
     data: BookOnBehalf | None = None,
@@ -84,16 +84,16 @@ def book(
 
 
 @router.get("/{shift_id}/candidates", response_model=Candidates)
-def candidates(shift_id: int, actor: CurrentActor, session: SessionDep):
+def candidates(shift_id: Id, actor: CurrentActor, session: SessionDep):
     return shift_service.candidates(session, actor, shift_id)
 
 
 @router.get("/{shift_id}/cancellation-terms", response_model=CancellationTerms)
-def cancellation_terms(shift_id: int, actor: CurrentActor, session: SessionDep):
+def cancellation_terms(shift_id: Id, actor: CurrentActor, session: SessionDep):
     """What cancelling now would cost the client (shown before they confirm)."""
     return shift_service.cancellation_terms(session, actor, shift_id)
 
 
 @router.post("/{shift_id}/cancel", response_model=CancellationTerms)
-def cancel_shift(shift_id: int, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
+def cancel_shift(shift_id: Id, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
     return shift_service.cancel_shift(session, actor, shift_id, reason=data.reason if data else None)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from coop.inputs import Comment, Id, Instant, Note
 
 
 class BookOnBehalf(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    member_id: int | None = None
+    member_id: Id | None = None
 
 
 class BookingPublic(BaseModel):
@@ -36,14 +38,14 @@ class BookingPublic(BaseModel):
 class CancelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(default=None, max_length=300)
+    reason: Note | None = None
 
 
 class TimesheetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    started_at: AwareDatetime
-    ended_at: AwareDatetime
+    started_at: Instant
+    ended_at: Instant
     break_minutes: int | None = Field(default=None, ge=0, le=600)
 
     @model_validator(mode="after")
@@ -77,7 +79,7 @@ class TimesheetPublic(BaseModel):
 class QueryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    comment: str = Field(min_length=1, max_length=1000)
+    comment: Comment
 
 
 class ResolveIn(BaseModel):
@@ -85,7 +87,7 @@ class ResolveIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    started_at: AwareDatetime | None = None
-    ended_at: AwareDatetime | None = None
+    started_at: Instant | None = None
+    ended_at: Instant | None = None
     break_minutes: int | None = Field(default=None, ge=0, le=600)
-    comment: str = Field(min_length=1, max_length=1000)
+    comment: Comment

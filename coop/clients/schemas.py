@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coop.enums import ClientKind
 from coop.geo import normalise_postcode
+from coop.inputs import Email, Id, Name, Note, Phone, Postcode, text
+
+Body = text(100)  # a local authority, health board or site
 
 
 def _clean_postcode(postcode: str | None) -> str | None:
@@ -18,17 +21,17 @@ class ClientCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: ClientKind
-    name: str = Field(min_length=1, max_length=200)
-    local_authority: str | None = Field(default=None, max_length=100)
-    health_board: str | None = Field(default=None, max_length=100)
-    site: str | None = Field(default=None, max_length=100)
-    address: str | None = Field(default=None, max_length=300)
-    postcode: str | None = None
+    name: Name
+    local_authority: Body | None = None
+    health_board: Body | None = None
+    site: Body | None = None
+    address: text(300) | None = None
+    postcode: Postcode | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     welsh_medium: bool = False
-    phone: str | None = Field(default=None, max_length=40)
-    email: EmailStr | None = None
+    phone: Phone | None = None
+    email: Email | None = None
     cancellation_notice_hours: int | None = Field(default=None, ge=0, le=168)
 
     _postcode = field_validator("postcode")(_clean_postcode)
@@ -50,17 +53,17 @@ def check_parent_body(kind: str, local_authority: str | None, health_board: str 
 class ClientUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    local_authority: str | None = Field(default=None, max_length=100)
-    health_board: str | None = Field(default=None, max_length=100)
-    site: str | None = Field(default=None, max_length=100)
-    address: str | None = Field(default=None, max_length=300)
-    postcode: str | None = None
+    name: Name | None = None
+    local_authority: Body | None = None
+    health_board: Body | None = None
+    site: Body | None = None
+    address: text(300) | None = None
+    postcode: Postcode | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     welsh_medium: bool | None = None
-    phone: str | None = Field(default=None, max_length=40)
-    email: EmailStr | None = None
+    phone: Phone | None = None
+    email: Email | None = None
     cancellation_notice_hours: int | None = Field(default=None, ge=0, le=168)
 
     _postcode = field_validator("postcode")(_clean_postcode)
@@ -97,9 +100,9 @@ class ClientsPublic(BaseModel):
 class ContactCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+    name: Name
+    email: Email
+    password: text(200, min_length=8) | None = None
 
 
 class ContactPublic(BaseModel):
@@ -114,8 +117,8 @@ class ContactPublic(BaseModel):
 class ListEntryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    member_id: int
-    note: str | None = Field(default=None, max_length=300)
+    member_id: Id
+    note: Note | None = None
 
 
 class ListEntryPublic(BaseModel):

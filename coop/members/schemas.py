@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coop.enums import CredentialKind, MembershipClass, MemberStatus, Profession, WelshLevel
 from coop.geo import normalise_postcode
+from coop.inputs import Day, Email, Grade, Id, Name, Note, Pence, Phone, Postcode, Tag, text
 
-Skill = str
+Skill = Tag
+MAX_SKILLS = 50
+MAX_WINDOWS = 50  # weekly availability windows
+MAX_DAYS_OFF = 200
+Weekday = Annotated[int, Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")]
 
 
 def _clean_skills(skills: list[str] | None) -> list[str] | None:
@@ -34,39 +40,37 @@ class Preferences(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    clients: list[int] = Field(default_factory=list, max_length=50)
-    kinds: list[str] = Field(default_factory=list, max_length=20)
-    weekdays: list[int] = Field(default_factory=list, max_length=7)
+    clients: list[Id] = Field(default_factory=list, max_length=50)
+    kinds: list[Tag] = Field(default_factory=list, max_length=20)
+    weekdays: list[Weekday] = Field(default_factory=list, max_length=7)
 
     @field_validator("weekdays")
     @classmethod
     def _weekdays(cls, days: list[int]) -> list[int]:
-        if any(d < 0 or d > 6 for d in days):
-            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
         return sorted(set(days))
 
 
 class MemberCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    name: Name
+    email: Email
     profession: Profession
     membership_class: MembershipClass = MembershipClass.worker
-    grade: str | None = Field(default=None, max_length=10)
-    skills: list[Skill] = Field(default_factory=list)
+    grade: Grade | None = None
+    skills: list[Skill] = Field(default_factory=list, max_length=MAX_SKILLS)
     welsh_level: WelshLevel = WelshLevel.none
-    phone: str | None = Field(default=None, max_length=40)
-    postcode: str | None = None
+    phone: Phone | None = None
+    postcode: Postcode | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     max_hours_per_week: int = Field(default=37, ge=0, le=80)
     max_travel_km: int = Field(default=25, ge=0, le=500)
     opted_out_48h: bool = False
-    share_capital_pence: int = Field(default=100, ge=100)
-    care_started_on: date | None = None
+    share_capital_pence: Pence = Field(default=100, ge=100)
+    care_started_on: Day | None = None
     preferences: Preferences = Field(default_factory=Preferences)
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+    password: text(200, min_length=8) | None = None
 
     _skills = field_validator("skills")(_clean_skills)
     _postcode = field_validator("postcode")(_clean_postcode)
@@ -77,21 +81,21 @@ class MemberUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    email: EmailStr | None = None
+    name: Name | None = None
+    email: Email | None = None
     profession: Profession | None = None
     membership_class: MembershipClass | None = None
-    grade: str | None = Field(default=None, max_length=10)
-    skills: list[Skill] | None = None
+    grade: Grade | None = None
+    skills: list[Skill] | None = Field(default=None, max_length=MAX_SKILLS)
     welsh_level: WelshLevel | None = None
-    phone: str | None = Field(default=None, max_length=40)
-    postcode: str | None = None
+    phone: Phone | None = None
+    postcode: Postcode | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     max_hours_per_week: int | None = Field(default=None, ge=0, le=80)
     max_travel_km: int | None = Field(default=None, ge=0, le=500)
     opted_out_48h: bool | None = None
-    care_started_on: date | None = None
+    care_started_on: Day | None = None
     preferences: Preferences | None = None
 
     _skills = field_validator("skills")(_clean_skills)
@@ -150,16 +154,16 @@ class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: MemberStatus
-    reason: str | None = Field(default=None, max_length=300)
+    reason: Note | None = None
 
 
 class CredentialCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: CredentialKind
-    reference: str = Field(min_length=1, max_length=80)
-    verified_on: date
-    expires_on: date | None = None
+    reference: text(80, min_length=1)
+    verified_on: Day
+    expires_on: Day | None = None
     dbs_workforce: str | None = Field(default=None, pattern="^(children|adults|both)$")
     dbs_update_service: bool = False
 
@@ -199,10 +203,10 @@ class WeeklyWindow(BaseModel):
 class DayOff(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     kind: str = Field(default="unavailable", pattern="^(leave|unavailable|sickness)$")
-    note: str | None = Field(default=None, max_length=200)
+    note: text(200) | None = None
 
     @model_validator(mode="after")
     def _in_order(self):
@@ -216,5 +220,5 @@ class Availability(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    weekly: list[WeeklyWindow] = Field(default_factory=list)
-    exceptions: list[DayOff] = Field(default_factory=list)
+    weekly: list[WeeklyWindow] = Field(default_factory=list, max_length=MAX_WINDOWS)
+    exceptions: list[DayOff] = Field(default_factory=list, max_length=MAX_DAYS_OFF)

@@ -8,15 +8,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coop.enums import Profession
+from coop.inputs import Day, Id
 
 
 class RosterRunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     profession: Profession | None = None
-    client_ids: list[int] = Field(default_factory=list, max_length=500)
+    client_ids: list[Id] = Field(default_factory=list, max_length=500)
     time_limit_s: int = Field(default=30, ge=1, le=600)
 
     @model_validator(mode="after")

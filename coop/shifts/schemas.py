@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from coop.enums import Profession
+from coop.inputs import Code, Day, Grade, Id, Instant, LongNote, Tag, text
 
 
 class Requirements(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    min_grade: str | None = Field(default=None, max_length=10)
-    skills: list[str] = Field(default_factory=list, max_length=20)
+    min_grade: Grade | None = None
+    skills: list[Tag] = Field(default_factory=list, max_length=20)
     welsh_medium: bool = False
 
 
@@ -22,16 +23,16 @@ class ShiftRequestCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    client_id: int
+    client_id: Id
     role: Profession
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
-    pattern: str | None = Field(default=None, max_length=20)
-    on: date | None = None
+    starts_at: Instant | None = None
+    ends_at: Instant | None = None
+    pattern: Code | None = None
+    on: Day | None = None
     headcount: int = Field(default=1, ge=1, le=50)
     requirements: Requirements = Field(default_factory=Requirements)
-    preferred_member_ids: list[int] = Field(default_factory=list, max_length=50)
-    notes: str | None = Field(default=None, max_length=1000)
+    preferred_member_ids: list[Id] = Field(default_factory=list, max_length=50)
+    notes: LongNote | None = None
     repeat_days: int = Field(default=1, ge=1, le=200)
 
     @model_validator(mode="after")
@@ -117,11 +118,14 @@ class Candidates(BaseModel):
     ineligible: list[Candidate]
 
 
+MAX_PATTERNS = 50
+
+
 class PatternIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=20, pattern=r"^[a-z0-9_]+$")
-    label: str = Field(min_length=1, max_length=60)
+    label: text(60, min_length=1)
     starts: time
     ends: time
 
@@ -154,7 +158,7 @@ class PatternIn(BaseModel):
 class Patterns(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    patterns: list[PatternIn]
+    patterns: list[PatternIn] = Field(max_length=MAX_PATTERNS)
 
     @field_validator("patterns")
     @classmethod

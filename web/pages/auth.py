@@ -8,6 +8,7 @@ from fastapi import Form
 from fastapi.responses import RedirectResponse
 
 from coop.auth import service as auth_service
+from coop.inputs import text
 from web import messages, nav
 from web.i18n import LANGUAGES, N_
 from web.page import LANGUAGE_COOKIE, AnyPage, Csrf, PageRouter, SignedIn, csrf_token, safe_next
@@ -30,9 +31,9 @@ def sign_in_form(page: AnyPage, next: str | None = None):
 @router.post("/sign-in", dependencies=[Csrf])
 def sign_in(
     page: AnyPage,
-    email: Annotated[str, Form(max_length=254)] = "",
-    password: Annotated[str, Form(max_length=200)] = "",
-    next: Annotated[str, Form(max_length=500)] = "",
+    email: Annotated[text(254), Form()] = "",
+    password: Annotated[text(200), Form()] = "",
+    next: Annotated[text(500), Form()] = "",
 ):
     user = auth_service.authenticate(page.db, email, password) if email and password else None
     if user is None:

@@ -8,6 +8,7 @@ from fastapi import Depends
 
 from coop.clients import service as client_service
 from coop.errors import NotFound, PermissionDenied
+from coop.inputs import Id
 from web.page import Csrf, Form, Page, PageRouter, role_page
 from web.pages import lists
 
@@ -68,6 +69,6 @@ def add_to_list(page: ClientPage, slug: str, form: Form):
 
 
 @router.post("/{slug}/{member_id}/remove", dependencies=[Csrf])
-def remove_from_list(page: ClientPage, slug: str, member_id: int):
+def remove_from_list(page: ClientPage, slug: str, member_id: Id):
     lists.remove(page, _client_id(page), _kind(slug), member_id)
     return page.redirect(f"/client/{slug}")

@@ -17,6 +17,7 @@ from coop.bookings.schemas import QueryIn
 from coop.clients import service as client_service
 from coop.clock import to_local, today_local, utcnow
 from coop.errors import DomainError, PermissionDenied
+from coop.inputs import Id
 from coop.members.grades import GRADES
 from coop.shifts import service as shift_service
 from coop.shifts.schemas import ShiftRequestCreate
@@ -219,7 +220,7 @@ def requests(page: ClientPage, page_number: Annotated[int, Query(alias="page", g
 
 
 @router.get("/requests/{request_id}")
-def request_detail(page: ClientPage, request_id: int):
+def request_detail(page: ClientPage, request_id: Id):
     _client_id(page)
     cover_request = shift_service.get_request(page.db, page.actor, request_id)
     return page.render("client/request.html", cover_request=cover_request, **_context(page))
@@ -228,7 +229,7 @@ def request_detail(page: ClientPage, request_id: int):
 # Cancelling a shift: the charge first, then the confirmation ------------------------------------
 
 
-def _cancel_page(page: Page, shift_id: int, reason: str = "", status_code: int = 200):
+def _cancel_page(page: Page, shift_id: Id, reason: str = "", status_code: int = 200):
     _client_id(page)
     shift = shift_service.get_shift(page.db, page.actor, shift_id)
     if shift.client_id != page.actor.client_id:
@@ -246,12 +247,12 @@ def _cancel_page(page: Page, shift_id: int, reason: str = "", status_code: int =
 
 
 @router.get("/shifts/{shift_id}/cancel")
-def confirm_cancel(page: ClientPage, shift_id: int):
+def confirm_cancel(page: ClientPage, shift_id: Id):
     return _cancel_page(page, shift_id)
 
 
 @router.post("/shifts/{shift_id}/cancel", dependencies=[Csrf])
-def cancel_shift(page: ClientPage, shift_id: int, form: Form):
+def cancel_shift(page: ClientPage, shift_id: Id, form: Form):
     _client_id(page)
     reason = str(form.get("reason") or "").strip()[:300]
     shift = shift_service.get_shift(page.db, page.actor, shift_id)
@@ -300,7 +301,7 @@ def timesheets(page: ClientPage):
 
 
 @router.post("/timesheets/{timesheet_id}/approve", dependencies=[Csrf])
-def approve(page: ClientPage, timesheet_id: int):
+def approve(page: ClientPage, timesheet_id: Id):
     _client_id(page)
     try:
         sheet = booking_service.approve_timesheet(page.db, page.actor, timesheet_id)
@@ -315,7 +316,7 @@ def approve(page: ClientPage, timesheet_id: int):
 
 
 @router.post("/timesheets/{timesheet_id}/query", dependencies=[Csrf])
-def query(page: ClientPage, timesheet_id: int, form: Form):
+def query(page: ClientPage, timesheet_id: Id, form: Form):
     _client_id(page)
     field = f"comment-{timesheet_id}"
     comment = str(form.get("comment") or "").strip()

@@ -12,6 +12,7 @@ from coop.clients.schemas import ClientUpdate
 from coop.clock import today_local
 from coop.enums import ClientKind, CredentialKind, MembershipClass, MemberStatus, Profession, WelshLevel
 from coop.errors import DomainError, NotFound
+from coop.inputs import Id
 from coop.members import service as member_service
 from coop.members.grades import GRADES
 from coop.members.schemas import CredentialCreate, MemberUpdate
@@ -121,7 +122,7 @@ def _member_values(member) -> dict[str, Any]:
 
 def _member_page(
     page: Page,
-    member_id: int,
+    member_id: Id,
     *,
     edit: dict | None = None,
     credential: dict | None = None,
@@ -159,12 +160,12 @@ def _member_page(
 
 
 @router.get("/members/{member_id}")
-def member(page: StaffPage, member_id: int):
+def member(page: StaffPage, member_id: Id):
     return _member_page(page, member_id)
 
 
 @router.post("/members/{member_id}", dependencies=[Csrf])
-def edit_member(page: StaffPage, member_id: int, form: Form):
+def edit_member(page: StaffPage, member_id: Id, form: Form):
     current = member_service.get_member(page.db, page.actor, member_id)
     update = parse_changes(
         page,
@@ -190,7 +191,7 @@ def edit_member(page: StaffPage, member_id: int, form: Form):
 
 
 @router.post("/members/{member_id}/credentials", dependencies=[Csrf])
-def record_credential(page: StaffPage, member_id: int, form: Form):
+def record_credential(page: StaffPage, member_id: Id, form: Form):
     prefix = "credential-"
     raw = {name: blank_to_none(form.get(prefix + name)) for name in CREDENTIAL_FIELDS}
     raw["dbs_update_service"] = form.get(prefix + "dbs_update_service") is not None
@@ -213,7 +214,7 @@ def record_credential(page: StaffPage, member_id: int, form: Form):
 
 
 @router.post("/members/{member_id}/status", dependencies=[Csrf])
-def change_status(page: StaffPage, member_id: int, form: Form):
+def change_status(page: StaffPage, member_id: Id, form: Form):
     status = str(form.get("status") or "")
     reason = str(form.get("reason") or "").strip() or None
     if status not in {str(s) for s in MemberStatus}:
@@ -262,7 +263,7 @@ def clients(page: StaffPage, q: str | None = None, kind: str | None = None):
     )
 
 
-def _client_page(page: Page, client_id: int, *, edit: dict | None = None, status_code: int = 200):
+def _client_page(page: Page, client_id: Id, *, edit: dict | None = None, status_code: int = 200):
     client = client_service.get_client(page.db, page.actor, client_id)
     return page.render(
         "coordinator/client.html",
@@ -276,12 +277,12 @@ def _client_page(page: Page, client_id: int, *, edit: dict | None = None, status
 
 
 @router.get("/clients/{client_id}")
-def client(page: StaffPage, client_id: int):
+def client(page: StaffPage, client_id: Id):
     return _client_page(page, client_id)
 
 
 @router.post("/clients/{client_id}", dependencies=[Csrf])
-def edit_client(page: StaffPage, client_id: int, form: Form):
+def edit_client(page: StaffPage, client_id: Id, form: Form):
     current = client_service.get_client(page.db, page.actor, client_id)
     update = parse_changes(page, ClientUpdate, form, current, CLIENT_FIELDS, checkboxes=frozenset({"welsh_medium"}))
     if update is not None:
@@ -299,7 +300,7 @@ def edit_client(page: StaffPage, client_id: int, form: Form):
 
 
 @router.post("/clients/{client_id}/{slug}", dependencies=[Csrf])
-def add_to_list(page: StaffPage, client_id: int, slug: str, form: Form):
+def add_to_list(page: StaffPage, client_id: Id, slug: str, form: Form):
     kind = lists.SLUGS.get(slug)
     if kind is None:
         raise NotFound(f"No list {slug}.")
@@ -309,7 +310,7 @@ def add_to_list(page: StaffPage, client_id: int, slug: str, form: Form):
 
 
 @router.post("/clients/{client_id}/{slug}/{member_id}/remove", dependencies=[Csrf])
-def remove_from_list(page: StaffPage, client_id: int, slug: str, member_id: int):
+def remove_from_list(page: StaffPage, client_id: Id, slug: str, member_id: Id):
     kind = lists.SLUGS.get(slug)
     if kind is None:
         raise NotFound(f"No list {slug}.")

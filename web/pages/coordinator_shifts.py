@@ -14,6 +14,7 @@ from coop.bookings import service as booking_service
 from coop.bookings.schemas import ResolveIn
 from coop.clock import LONDON, today_local, utcnow
 from coop.errors import DomainError
+from coop.inputs import MAX_ID, Id
 from coop.policy import get_policy
 from coop.shifts import service as shift_service
 from web import messages
@@ -131,7 +132,7 @@ def unfilled(page: StaffPage, when: str | None = None):
 # One shift: candidates and booking ----------------------------------------------------------------
 
 
-def _shift_page(page: Page, shift_id: int, *, status_code: int = 200, conflict: list[str] | None = None):
+def _shift_page(page: Page, shift_id: Id, *, status_code: int = 200, conflict: list[str] | None = None):
     shift = shift_service.get_shift(page.db, page.actor, shift_id)
     eligible, ineligible, common = [], [], []
     if shift.status == "open":
@@ -154,14 +155,14 @@ def _shift_page(page: Page, shift_id: int, *, status_code: int = 200, conflict: 
 
 
 @router.get("/shifts/{shift_id}")
-def shift(page: StaffPage, shift_id: int):
+def shift(page: StaffPage, shift_id: Id):
     return _shift_page(page, shift_id)
 
 
 @router.post("/shifts/{shift_id}/book", dependencies=[Csrf])
-def book(page: StaffPage, shift_id: int, form: Form):
+def book(page: StaffPage, shift_id: Id, form: Form):
     raw = str(form.get("member_id") or "")
-    if not raw.isdigit():
+    if not (raw.isdigit() and 0 < int(raw) <= MAX_ID):  # past an id column's range is no member
         page.errors["form"] = page._("Choose the member to book.")
         return _shift_page(page, shift_id, status_code=422)
     try:
@@ -218,7 +219,7 @@ def _parse_local(value: str) -> datetime | str:
 
 
 @router.post("/timesheets/{timesheet_id}/resolve", dependencies=[Csrf])
-def resolve(page: StaffPage, timesheet_id: int, form: Form):
+def resolve(page: StaffPage, timesheet_id: Id, form: Form):
     names = ("started_at", "ended_at", "break_minutes", "comment")
     values = {name: str(form.get(name) or "").strip() for name in names}
     prefix = f"t{timesheet_id}-"

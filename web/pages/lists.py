@@ -7,6 +7,7 @@ from typing import Any
 from coop.clients import service as client_service
 from coop.enums import ListKind
 from coop.errors import DomainError
+from coop.inputs import MAX_ID, Id
 from web.i18n import N_
 from web.page import Page
 
@@ -24,7 +25,7 @@ STAFF_HINTS = {
 }
 
 
-def lists_context(page: Page, client_id: int, kinds: tuple[str, ...] | None = None) -> dict[str, Any]:
+def lists_context(page: Page, client_id: Id, kinds: tuple[str, ...] | None = None) -> dict[str, Any]:
     kinds = kinds or (ListKind.preferred, ListKind.do_not_send)
     entries = {kind: client_service.list_entries(page.db, page.actor, client_id, kind) for kind in kinds}
     listed = {entry.member_id for kind in entries for entry in entries[kind]}
@@ -44,12 +45,12 @@ def lists_context(page: Page, client_id: int, kinds: tuple[str, ...] | None = No
     }
 
 
-def add(page: Page, client_id: int, kind: str, form: Any) -> bool:
+def add(page: Page, client_id: Id, kind: str, form: Any) -> bool:
     """Add the chosen member; False (with page.errors filled) when coop refuses."""
     prefix = f"{SLUG_OF[kind]}-"
     raw = str(form.get("member_id") or "")
     note = str(form.get("note") or "").strip() or None
-    if not raw.isdigit():
+    if not (raw.isdigit() and 0 < int(raw) <= MAX_ID):  # past an id column's range is no member
         page.errors[prefix + "member_id"] = page._("Choose a member.")
         return False
     if note and len(note) > 300:
@@ -66,6 +67,6 @@ def add(page: Page, client_id: int, kind: str, form: Any) -> bool:
     return True
 
 
-def remove(page: Page, client_id: int, kind: str, member_id: int) -> None:
+def remove(page: Page, client_id: Id, kind: str, member_id: Id) -> None:
     client_service.remove_from_list(page.db, page.actor, client_id, kind, member_id)
     page.flash(N_("The member is taken off the list."))

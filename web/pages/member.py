@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from coop.clock import today_local
 from coop.enums import MemberStatus, WelshLevel
 from coop.errors import DomainError, PermissionDenied
+from coop.inputs import Id
 from coop.members import service as member_service
 from coop.members.schemas import SELF_EDITABLE, Availability, DayOff, MemberUpdate, WeeklyWindow
 from web.i18n import N_
@@ -113,7 +114,7 @@ def availability(page: MemberPage):
     return _availability(page, member_service.get_availability(page.db, page.actor, _member_id(page)))
 
 
-def _save(page: Page, member_id: int, availability: Availability) -> bool:
+def _save(page: Page, member_id: Id, availability: Availability) -> bool:
     try:
         member_service.set_availability(page.db, page.actor, member_id, availability)
     except DomainError as error:

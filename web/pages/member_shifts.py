@@ -14,6 +14,7 @@ from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic, TimesheetIn
 from coop.clock import LONDON, at_local, to_local, utcnow
 from coop.errors import DomainError, PermissionDenied
+from coop.inputs import Id
 from coop.policy import get_policy
 from coop.shifts import service as shift_service
 from web.i18n import BABEL_LOCALE, N_, fmt_date, fmt_time
@@ -92,7 +93,7 @@ def open_shifts(page: MemberPage):
 
 
 @router.post("/shifts/{shift_id}/book", dependencies=[Csrf])
-def book(page: MemberPage, shift_id: int, form: Form):
+def book(page: MemberPage, shift_id: Id, form: Form):
     _member_id(page)
     key = str(form.get("idempotency_key") or "").strip()[:100] or None
     try:
@@ -116,7 +117,7 @@ def book(page: MemberPage, shift_id: int, form: Form):
     return page.redirect("/member/my-shifts")
 
 
-def _shift_or_none(page: Page, shift_id: int):
+def _shift_or_none(page: Page, shift_id: Id):
     try:
         return shift_service.get_shift(page.db, page.actor, shift_id)
     except DomainError:
@@ -164,7 +165,7 @@ def my_shifts(page: MemberPage):
 
 
 @router.post("/my-shifts/{booking_id}/cancel", dependencies=[Csrf])
-def cancel(page: MemberPage, booking_id: int):
+def cancel(page: MemberPage, booking_id: Id):
     _member_id(page)
     try:
         booking = booking_service.cancel_booking(page.db, page.actor, booking_id)
@@ -221,11 +222,11 @@ def _timesheet(page: Page, booking: BookingPublic, values: dict | None = None, s
 
 
 @router.get("/my-shifts/{booking_id}/timesheet")
-def timesheet(page: MemberPage, booking_id: int):
+def timesheet(page: MemberPage, booking_id: Id):
     return _timesheet(page, _own_booking(page, booking_id))
 
 
-def _own_booking(page: Page, booking_id: int) -> BookingPublic:
+def _own_booking(page: Page, booking_id: Id) -> BookingPublic:
     booking = booking_service.get_booking(page.db, page.actor, booking_id)
     if booking.member_id != _member_id(page):
         raise PermissionDenied("This booking is not yours.")
@@ -248,7 +249,7 @@ def _aware(page: Page, day_field: str, time_field: str, values: dict[str, str]) 
 
 
 @router.post("/my-shifts/{booking_id}/timesheet", dependencies=[Csrf])
-def submit_timesheet(page: MemberPage, booking_id: int, form: Form):
+def submit_timesheet(page: MemberPage, booking_id: Id, form: Form):
     booking = _own_booking(page, booking_id)
     values = {name: str(form.get(name) or "").strip() for name in TIMESHEET_FIELDS}
     started_at = _aware(page, "started_on", "started_time", values)

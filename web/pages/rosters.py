@@ -19,6 +19,7 @@ from coop.clients import service as client_service
 from coop.clock import LONDON, today_local
 from coop.enums import Profession
 from coop.errors import DomainError
+from coop.inputs import Id
 from coop.rostering import service as roster_service
 from coop.rostering.schemas import RosterRunCreate, RosterRunPublic
 from web import messages
@@ -204,7 +205,7 @@ def _proposal(page: Page, run: RosterRunPublic) -> dict[str, Any]:
     return {"days": grouped, "unfilled": unfilled, "skipped": skipped}
 
 
-def _run_page(page: Page, run_id: int, *, status_code: int = 200):
+def _run_page(page: Page, run_id: Id, *, status_code: int = 200):
     run = roster_service.get_run(page.db, page.actor, run_id)
     client_names = dict(_clients(page)) if run.client_ids else {}
     return page.render(
@@ -219,18 +220,18 @@ def _run_page(page: Page, run_id: int, *, status_code: int = 200):
 
 
 @router.get("/{run_id}")
-def show_run(page: StaffPage, run_id: int):
+def show_run(page: StaffPage, run_id: Id):
     return _run_page(page, run_id)
 
 
 @router.get("/{run_id}/progress.json")
-def progress(page: StaffPage, run_id: int):
+def progress(page: StaffPage, run_id: Id):
     run = roster_service.get_run(page.db, page.actor, run_id)
     return JSONResponse(progress_view(page, run), headers={"Cache-Control": "no-store"})
 
 
 @router.post("/{run_id}/apply", dependencies=[Csrf])
-def apply(page: StaffPage, run_id: int):
+def apply(page: StaffPage, run_id: Id):
     try:
         result = roster_service.apply_run(page.db, page.actor, run_id)
     except DomainError as error:

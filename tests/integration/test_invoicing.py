@@ -40,20 +40,28 @@ def work(session):
 
 
 def _receivable(session, entry_id: int) -> int:
-    return sum(line.amount_pence for line in ledger_service.entry_lines(session, entry_id) if line.account_code == "1100")
+    return sum(
+        line.amount_pence for line in ledger_service.entry_lines(session, entry_id) if line.account_code == "1100"
+    )
 
 
 def test_an_invoice_total_equals_its_lines_and_its_ledger_postings(session, work):
     issued = billing.run_invoicing(session=session, actor=COORDINATOR, **DECEMBER)
     # The ward is invoiced weekly (two weeks with work), the school monthly.
     assert sorted((i.client_id, i.period_start) for i in issued) == sorted(
-        [(work["ward"].id, date(2026, 12, 1)), (work["ward"].id, date(2026, 12, 7)), (work["school"].id, date(2026, 12, 1))]
+        [
+            (work["ward"].id, date(2026, 12, 1)),
+            (work["ward"].id, date(2026, 12, 7)),
+            (work["school"].id, date(2026, 12, 1)),
+        ]
     )
     for invoice in issued:
         lines = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
         assert invoice.total_pence == sum(line.amount_pence for line in lines) > 0
         for line in lines:
-            parts = line.pay_pence + line.holiday_pence + line.employer_ni_pence + line.pension_pence + line.margin_pence
+            parts = (
+                line.pay_pence + line.holiday_pence + line.employer_ni_pence + line.pension_pence + line.margin_pence
+            )
             assert parts == line.amount_pence
             assert line.worker_pence == line.pay_pence + line.holiday_pence + line.pension_pence
         postings = ledger_service.entry_lines(session, invoice.journal_entry_id)

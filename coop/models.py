@@ -2,6 +2,7 @@
 
 from coop.app_secret import AppSecret
 from coop.auth.models import User, UserRole
+from coop.billing.models import Invoice, InvoiceCounter, InvoiceLine
 from coop.bookings.models import Booking, CancellationCharge, IdempotencyRecord, Timesheet
 from coop.clients.models import Client, ClientMemberList
 from coop.history import HistoryEvent
@@ -37,4 +38,7 @@ __all__ = [
     "Member",
     "User",
     "UserRole",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceLine",
 ]

@@ -29,6 +29,9 @@ class Client(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     # Hours of notice a cancellation needs before it is charged (RULES §0.7); None = the co-op default.
     cancellation_notice_hours: int | None = None
+    # The language its invoices are written in (en or cy), and how often it is invoiced (weekly or monthly).
+    language: str = Field(default="en", max_length=2)
+    invoice_frequency: str = Field(default="monthly", max_length=10)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 

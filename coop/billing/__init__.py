@@ -1,0 +1,1 @@
+"""Client money: charge lines priced from approved timesheets and late cancellations, invoices, credit notes."""

@@ -8,7 +8,7 @@ from coop.history import HistoryEvent
 from coop.ledger.models import Account, AccountingPeriod, JournalEntry, Posting
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
 from coop.notify.models import Notification
-from coop.pay.models import RateCard
+from coop.pay.models import PayLine, PayPricing, PayRun, RateCard
 from coop.rostering.models import RosterRun
 from coop.shifts.models import Shift, ShiftPattern, ShiftRequest
 
@@ -37,4 +37,7 @@ __all__ = [
     "Member",
     "User",
     "UserRole",
+    "PayPricing",
+    "PayRun",
+    "PayLine",
 ]

@@ -433,7 +433,9 @@ def _on_costs(session: Session, lines: Sequence[PayLine]) -> dict[int, tuple[int
     card each timesheet was priced with (RULES §4.5, §8.1.16), rounded once per member and card."""
     pricing_ids = {line.pricing_id for line in lines if line.pricing_id is not None}
     card_of = dict(
-        session.exec(select(PayPricing.id, PayPricing.on_costs_card_id).where(col(PayPricing.id).in_(pricing_ids)))
+        session.exec(
+            select(PayPricing.id, PayPricing.on_costs_card_id).where(col(PayPricing.id).in_(pricing_ids))
+        ).all()
     )
     earnings: dict[tuple[int, int | None], int] = defaultdict(int)
     for line in lines:

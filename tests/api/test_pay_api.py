@@ -3,14 +3,16 @@ everyone else is refused; a period that ends before it starts is a 422 naming th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from fractions import Fraction
 
 import pytest
 from sqlmodel import select
 
 from coop.bookings import service as booking_service
-from coop.clock import LONDON, travel_to
+from coop.clock import LONDON, today_local, travel_to
 from coop.pay import service as pay_service
+from coop.pay.rules import round_half_up
 from coop.pay.models import PayLine, PayRun
 from tests.conftest import bearer
 from tests.factories import make_client, make_member, make_user, user_for
@@ -125,3 +127,29 @@ def test_a_pay_run_period_out_of_order_is_a_422_and_writes_nothing(api, people, 
     )
     assert session.exec(select(PayRun)).all() == []
     assert session.exec(select(PayLine)).all() == []
+
+
+def test_an_open_shift_shows_what_it_would_pay_at_todays_card(api, session):
+    pay_service.load_rate_cards(session=session)
+    ward = make_client(session, kind="ward", name="Ward B2", latitude=51.474, longitude=-3.176)
+    nurse = make_member(session, with_user=True, grade="5")
+    unpriced = make_member(session, with_user=True, grade=None)  # no grade: no card prices the member
+    coordinator = bearer(make_user(session, roles={"coordinator"}))
+    session.commit()
+    today = today_local()
+    wednesday = today + timedelta(days=(2 - today.weekday()) % 7 + 7)
+    made = api.post(
+        "/api/shift-requests",
+        json={"client_id": ward.id, "role": "nurse", "pattern": "early", "on": wednesday.isoformat()},
+        headers=coordinator,
+    )
+    assert made.status_code == 201, made.text
+    card = pay_service.card_in_force(session, "nurse", "5", today)
+    (offered,) = api.get("/api/shifts/open", headers=bearer(user_for(session, nurse))).json()
+    # An early, 07:00-15:00 on a weekday: 8 h less the 20-minute break (RULES §0.6) at the plain rate, then
+    # rolled-up holiday pay at 12.07% (RULES §1.5), each rounded once.
+    pay = round_half_up(Fraction(card.amount_pence * 460, 60))
+    assert offered["pay_estimate_pence"] == pay + round_half_up(Fraction(pay * 1207, 10_000))
+    assert (offered["pay_rate_pence"], offered["pay_rate_unit"]) == (card.amount_pence, "hour")
+    (no_card,) = api.get("/api/shifts/open", headers=bearer(user_for(session, unpriced))).json()
+    assert no_card["pay_estimate_pence"] is None

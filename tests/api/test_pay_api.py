@@ -12,8 +12,8 @@ from sqlmodel import select
 from coop.bookings import service as booking_service
 from coop.clock import LONDON, today_local, travel_to
 from coop.pay import service as pay_service
-from coop.pay.rules import round_half_up
 from coop.pay.models import PayLine, PayRun
+from coop.pay.rules import round_half_up
 from tests.conftest import bearer
 from tests.factories import make_client, make_member, make_user, user_for
 from tests.integration.test_pay_runs import COORDINATOR, NIGHT, worked_timesheet

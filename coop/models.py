@@ -9,7 +9,7 @@ from coop.history import HistoryEvent
 from coop.ledger.models import Account, AccountingPeriod, JournalEntry, Posting
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
 from coop.notify.models import Notification
-from coop.pay.models import RateCard
+from coop.pay.models import PayLine, PayPricing, PayRun, RateCard
 from coop.rostering.models import RosterRun
 from coop.shifts.models import Shift, ShiftPattern, ShiftRequest
 
@@ -41,4 +41,7 @@ __all__ = [
     "Invoice",
     "InvoiceCounter",
     "InvoiceLine",
+    "PayPricing",
+    "PayRun",
+    "PayLine",
 ]

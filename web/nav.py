@@ -49,6 +49,7 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/coordinator/shifts", N_("Unfilled shifts")),
             NavEntry("/coordinator/rosters", N_("Rosters")),
             NavEntry("/coordinator/timesheets", N_("Timesheets")),
+            NavEntry("/coordinator/pay-runs", N_("Pay runs")),
         ),
     ),
     Area(
@@ -81,6 +82,7 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/member/availability", N_("Availability")),
             NavEntry("/member/credentials", N_("Credentials")),
             NavEntry("/member/profile", N_("Profile")),
+            NavEntry("/member/pay", N_("My pay")),
         ),
     ),
 )

@@ -41,6 +41,8 @@ class Member(SQLModel, table=True):
     preferences: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default=text("'{}'")))
     calendar_token: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The member's reference at the co-op's payroll provider, carried on the payroll export.
+    payroll_reference: str | None = Field(default=None, max_length=40)
 
 
 class Credential(SQLModel, table=True):

@@ -465,3 +465,29 @@ def price_charge(
         agency_comparison_pence=agency,
         saving_pence=None if agency is None else agency - charge,
     )
+
+
+# ---------------------------------------------------------------------------------------------------------- payroll
+
+# The payroll export's gross columns: each band, then travel (RULES §4.4), in this fixed order.
+PAYROLL_BANDS = (PLAIN, WEEKDAY_NIGHT, SATURDAY, SUNDAY, BANK_HOLIDAY)
+
+
+def pounds(pence: int) -> str:
+    """Whole pence as pounds with two decimals for a payroll file ("-12.05"); exact, no float."""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def hours_text(minutes: int) -> str:
+    """Minutes as hours to two decimals, rounded half up once (95 minutes is "1.58")."""
+    sign = "-" if minutes < 0 else ""
+    hundredths = round_half_up(Fraction(abs(minutes) * 100, MINUTES_AN_HOUR))
+    whole, part = divmod(hundredths, 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A name cannot start a formula in the payroll provider's spreadsheet (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

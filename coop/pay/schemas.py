@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from coop.enums import Profession
@@ -76,4 +76,87 @@ class RateCardPublic(RateCardBase):
 
 class RateCardsPublic(SQLModel):
     data: list[RateCardPublic]
+    count: int
+
+
+# ------------------------------------------------------------------------------------------ pay lines and runs
+
+MAX_ID = 2**31 - 1
+MAX_PERIOD_DAYS = 366
+
+
+class PayBandLine(SQLModel):
+    """A timesheet's pay in one band, net of any adjustment: minutes, the rate, and the amount."""
+
+    band: str
+    minutes: int
+    rate_pence: int
+    amount_pence: int
+
+
+class MyPayEntry(SQLModel):
+    """One approved timesheet's pay: a line per band it crossed, holiday pay as its own line (RULES §1.5)."""
+
+    timesheet_id: int
+    shift_id: int
+    worked_on: date
+    minutes: int
+    lines: list[PayBandLine]
+    holiday_pay_pence: int
+    total_pence: int
+    pay_run_id: int | None  # None while any of its lines (an adjustment too) waits for a pay run
+
+
+class MyPayPublic(SQLModel):
+    data: list[MyPayEntry]
+    total_pence: int
+    pending_pence: int  # approved but not yet in a pay run
+
+
+class PayRunCreate(SQLModel):
+    """A pay period: local dates, Monday to Sunday by default (the page proposes last week)."""
+
+    period_start: date
+    period_end: date
+
+    @field_validator("period_end")
+    @classmethod
+    def _in_order(cls, value: date, info: ValidationInfo) -> date:
+        start = info.data.get("period_start")
+        if start is not None and value < start:
+            raise ValueError("period_end must be on or after period_start")
+        if start is not None and (value - start).days >= MAX_PERIOD_DAYS:
+            raise ValueError(f"a pay period is at most {MAX_PERIOD_DAYS} days")
+        return value
+
+
+class PayRunMember(SQLModel):
+    member_id: int
+    name: str
+    payroll_reference: str | None
+    minutes: int
+    gross_by_band_pence: dict[str, int]
+    travel_pence: int
+    holiday_pay_pence: int
+    dividend_pence: int
+    total_pence: int
+
+
+class PayRunPublic(SQLModel):
+    id: int
+    period_start: date
+    period_end: date
+    status: str
+    created_at: datetime
+    posted_at: datetime | None
+    exported_at: datetime | None
+    journal_entry_id: int | None
+    csv_sha256: str | None
+    line_count: int
+    members: list[PayRunMember]
+    total_pence: int
+
+
+class PayRunsPublic(SQLModel):
+    data: list[PayRunPublic]
     count: int

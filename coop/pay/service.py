@@ -135,6 +135,11 @@ def _scheme(card: RateCard) -> rules.UnsocialScheme:
     )
 
 
+def scheme_of(card: RateCard) -> rules.UnsocialScheme:
+    """A card's unsocial-hours uplifts, for pricing outside `quote_work` (the open-shift estimate)."""
+    return _scheme(card)
+
+
 def _on_costs(session: Session, profession: str, on_date: date) -> rules.OnCosts:
     card = card_in_force(session, profession, None, on_date, kind="on_costs")
     return rules.OnCosts(

@@ -100,6 +100,11 @@ class OpenShift(ShiftPublic):
 
     distance_km: float | None
     why: list[str]
+    # What the shift would pay the member at today's card, holiday pay included (coop/pay/estimates.py);
+    # None when no card prices the member's grade.
+    pay_estimate_pence: int | None = None
+    pay_rate_pence: int | None = None
+    pay_rate_unit: str | None = None  # "hour" or "day"
 
 
 class Candidate(BaseModel):

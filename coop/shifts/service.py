@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
@@ -21,6 +22,7 @@ from coop.geo import distance_km
 from coop.members.grades import GRADES, is_grade
 from coop.members.models import Member
 from coop.notify import service as notify
+from coop.pay.estimates import OpenShiftPricer
 from coop.policy import Policy, get_policy
 from coop.shifts import eligibility, facts
 from coop.shifts import rules as shift_rules
@@ -475,8 +477,10 @@ def open_shifts_for_member(
         if not eligibility.check(member_facts, shift_facts[s.id], policy=policy, blocked=blocked[s.client_id])
     ]
     offered = []
+    pricer = OpenShiftPricer(session, profession=member.profession, grade=member.grade, policy=policy)
     for row in _shift_rows(session, eligible):
         sf = shift_facts[row.id]
+        estimate = pricer.estimate(client_id=row.client_id, starts_at=row.starts_at, ends_at=row.ends_at)
         km = distance_km(member_facts.location, sf.client_location)
         is_preferred = (
             member.id in preferred[row.client_id] or member.id in requests[row.request_id].preferred_member_ids
@@ -488,6 +492,7 @@ def open_shifts_for_member(
                 why=_why_offered(
                     row.client_id in worked, is_preferred, km, sf.welsh_medium and member.welsh_level == "fluent"
                 ),
+                **(asdict(estimate) if estimate else {}),
             )
         )
     offered.sort(

@@ -11,10 +11,33 @@ from starlette.middleware.sessions import SessionMiddleware
 from web import messages
 from web.i18n import WEB
 from web.page import error_page
-from web.pages import auth, board, client, client_cover, coordinator, coordinator_shifts, member, member_shifts, rosters
+from web.pages import (
+    auth,
+    billing,
+    board,
+    client,
+    client_cover,
+    coordinator,
+    coordinator_shifts,
+    member,
+    member_shifts,
+    rosters,
+)
 
 # Every page router, in the order they are mounted; a new area adds its module here.
-PAGE_MODULES = (auth, member, member_shifts, client_cover, client, coordinator, coordinator_shifts, rosters, board)
+# billing comes before client: client's /client/{slug} would otherwise take /client/invoices.
+PAGE_MODULES = (
+    auth,
+    member,
+    member_shifts,
+    client_cover,
+    billing,
+    client,
+    coordinator,
+    coordinator_shifts,
+    rosters,
+    board,
+)
 SESSION_COOKIE = "coop_session"
 SESSION_HOURS = 12
 

@@ -49,6 +49,8 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/coordinator/shifts", N_("Unfilled shifts")),
             NavEntry("/coordinator/rosters", N_("Rosters")),
             NavEntry("/coordinator/timesheets", N_("Timesheets")),
+            NavEntry("/coordinator/invoicing", N_("Invoicing")),
+            NavEntry("/coordinator/invoices", N_("Invoices")),
         ),
     ),
     Area(
@@ -68,6 +70,7 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/client/timesheets", N_("Timesheets")),
             NavEntry("/client/preferred", N_("Preferred members")),
             NavEntry("/client/do-not-send", N_("Do-not-send list")),
+            NavEntry("/client/invoices", N_("Invoices")),
         ),
     ),
     Area(

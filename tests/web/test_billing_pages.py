@@ -183,3 +183,25 @@ def test_the_pages_in_english(app, books, session):
     assert "<h1>Invoices</h1>" in coordinator.get("/coordinator/invoices").text
     contact = _as(app, "ward@tests.coop")
     assert "No invoices yet." in contact.get("/client/invoices").text
+
+
+def test_a_coordinator_sets_a_clients_invoice_language_and_frequency(app, books, session):
+    from coop.clients.models import Client
+
+    coordinator = _as(app, "coord@tests.coop")
+    path = f"/coordinator/clients/{books['ward']}"
+    form = {
+        "name": "Ward A4",
+        "health_board": "Cardiff and Vale UHB",
+        "site": "University Hospital of Wales",
+        "language": "cy",
+        "invoice_frequency": "weekly",
+    }
+    saved = post_form(coordinator, path, form, page=path)
+    assert saved.status_code == 200 and 'value="cy" selected' in saved.text
+    session.commit()
+    ward = session.get(Client, books["ward"])
+    session.refresh(ward)
+    assert (ward.language, ward.invoice_frequency) == ("cy", "weekly")
+    refused = post_form(coordinator, path, {**form, "invoice_frequency": "daily"}, page=path)
+    assert refused.status_code == 422 and 'id="invoice_frequency-error"' in refused.text

@@ -51,6 +51,8 @@ CLIENT_FIELDS = [
     "email",
     "welsh_medium",
     "cancellation_notice_hours",
+    "language",
+    "invoice_frequency",
 ]
 CREDENTIAL_FIELDS = ["kind", "reference", "verified_on", "expires_on", "dbs_workforce", "dbs_update_service"]
 

@@ -40,6 +40,10 @@ FIELD_MESSAGES = {
     "amount": N_("Enter an amount more than £0 and no more than what is left to credit on the invoice."),
     "period_start": N_("Enter the first day of the period."),
     "period_end": N_("The period ends on or after its first day, and covers at most a year."),
+    # quote_work refuses a member with no grade, and so the whole run (coop/pay/service.py _require_grade).
+    "grade": N_(  # noqa: E501 - one msgid
+        "A member who worked in these dates has no grade, so the work cannot be priced: set it, then try again."
+    ),
 }
 
 
@@ -199,7 +203,7 @@ def _refused(page: Page, error: DomainError) -> None:
     field = getattr(error, "field", None)
     field = "amount" if field == "amount_pence" else field
     if isinstance(error, InvalidInput) and field in FIELD_MESSAGES:
-        page.errors[field] = page._(FIELD_MESSAGES[field])
+        page.errors["form" if field == "grade" else field] = page._(FIELD_MESSAGES[field])
     else:
         page.fail(error)
 

@@ -13,6 +13,7 @@ from web.i18n import WEB
 from web.page import error_page
 from web.pages import (
     auth,
+    billing,
     board,
     client,
     client_cover,
@@ -25,7 +26,20 @@ from web.pages import (
 )
 
 # Every page router, in the order they are mounted; a new area adds its module here.
-PAGE_MODULES = (auth, member, member_shifts, client_cover, client, coordinator, coordinator_shifts, rosters, board, pay)
+# billing comes before client: client's /client/{slug} would otherwise take /client/invoices.
+PAGE_MODULES = (
+    auth,
+    member,
+    member_shifts,
+    client_cover,
+    billing,
+    client,
+    coordinator,
+    coordinator_shifts,
+    rosters,
+    board,
+    pay,
+)
 SESSION_COOKIE = "coop_session"
 SESSION_HOURS = 12
 

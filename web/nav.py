@@ -50,6 +50,8 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/coordinator/rosters", N_("Rosters")),
             NavEntry("/coordinator/timesheets", N_("Timesheets")),
             NavEntry("/coordinator/pay-runs", N_("Pay runs")),
+            NavEntry("/coordinator/invoicing", N_("Invoicing")),
+            NavEntry("/coordinator/invoices", N_("Invoices")),
         ),
     ),
     Area(
@@ -69,6 +71,7 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/client/timesheets", N_("Timesheets")),
             NavEntry("/client/preferred", N_("Preferred members")),
             NavEntry("/client/do-not-send", N_("Do-not-send list")),
+            NavEntry("/client/invoices", N_("Invoices")),
         ),
     ),
     Area(

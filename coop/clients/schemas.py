@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -11,6 +12,9 @@ from coop.geo import normalise_postcode
 from coop.inputs import Email, Id, Name, Note, Phone, Postcode, text
 
 Body = text(100)  # a local authority, health board or site
+# The language the client's invoices are written in, and how often it is invoiced (coop.billing.rules).
+InvoiceLanguage = Literal["en", "cy"]
+InvoiceFrequency = Literal["weekly", "monthly"]
 
 
 def _clean_postcode(postcode: str | None) -> str | None:
@@ -33,6 +37,8 @@ class ClientCreate(BaseModel):
     phone: Phone | None = None
     email: Email | None = None
     cancellation_notice_hours: int | None = Field(default=None, ge=0, le=168)
+    language: InvoiceLanguage = "en"
+    invoice_frequency: InvoiceFrequency = "monthly"
 
     _postcode = field_validator("postcode")(_clean_postcode)
 
@@ -65,6 +71,8 @@ class ClientUpdate(BaseModel):
     phone: Phone | None = None
     email: Email | None = None
     cancellation_notice_hours: int | None = Field(default=None, ge=0, le=168)
+    language: InvoiceLanguage | None = None
+    invoice_frequency: InvoiceFrequency | None = None
 
     _postcode = field_validator("postcode")(_clean_postcode)
 
@@ -90,6 +98,8 @@ class ClientPublic(BaseModel):
     phone: str | None
     email: str | None
     cancellation_notice_hours: int | None
+    language: str
+    invoice_frequency: str
 
 
 class ClientsPublic(BaseModel):

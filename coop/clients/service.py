@@ -88,8 +88,9 @@ def update_client(session: Session, actor: Actor, client_id: int, data: ClientUp
         refused = sorted(set(changes) - CONTACT_EDITABLE)
         if refused:
             raise PermissionDenied(f"Only a coordinator may change: {', '.join(refused)}.")
-    if "name" in changes and changes["name"] is None:
-        raise InvalidInput("name cannot be empty.", field="name")
+    for required in ("name", "language", "invoice_frequency"):
+        if required in changes and changes[required] is None:
+            raise InvalidInput(f"{required} cannot be empty.", field=required)
     merged = {f: changes.get(f, getattr(client, f)) for f in ("local_authority", "health_board", "site")}
     try:
         check_parent_body(client.kind, **merged)

@@ -51,7 +51,10 @@ CLIENT_FIELDS = [
     "email",
     "welsh_medium",
     "cancellation_notice_hours",
+    "language",
+    "invoice_frequency",
 ]
+KEPT_WHEN_BLANK = ("language", "invoice_frequency")
 CREDENTIAL_FIELDS = ["kind", "reference", "verified_on", "expires_on", "dbs_workforce", "dbs_update_service"]
 
 
@@ -284,6 +287,8 @@ def client(page: StaffPage, client_id: Id):
 @router.post("/clients/{client_id}", dependencies=[Csrf])
 def edit_client(page: StaffPage, client_id: Id, form: Form):
     current = client_service.get_client(page.db, page.actor, client_id)
+    # A form without the invoice choices (an older page) keeps the client's own; they are never emptied.
+    form = {**{name: getattr(current, name) for name in KEPT_WHEN_BLANK}, **{k: v for k, v in form.items() if v}}
     update = parse_changes(page, ClientUpdate, form, current, CLIENT_FIELDS, checkboxes=frozenset({"welsh_medium"}))
     if update is not None:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from coop.enums import Profession
@@ -76,4 +76,37 @@ class RateCardPublic(RateCardBase):
 
 class RateCardsPublic(SQLModel):
     data: list[RateCardPublic]
+    count: int
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+class RateCardIn(RateCardCreate):
+    """A coordinator's new card as the API and the page take it: RateCardCreate with every figure bounded."""
+
+    grade: str = Field(min_length=1, max_length=10)
+    kind: str = Field(min_length=1, max_length=20)
+    amount_pence: int | None = Field(default=None, ge=0, le=10**11)
+    divisor_days: int | None = Field(default=None, ge=1, le=366)
+    source: str = Field(default="", max_length=300)
+
+    @field_validator("grade", "kind", "source")
+    @classmethod
+    def _text_has_no_nul(cls, value: str) -> str:
+        return _no_nul(value)
+
+    def to_create(self) -> RateCardCreate:
+        return RateCardCreate.model_validate(self.model_dump())
+
+
+class RateCardsOverview(SQLModel):
+    """The cards in force on a date (one per profession, grade and kind) and every card, newest first."""
+
+    on: date
+    in_force: list[RateCardPublic]
+    history: list[RateCardPublic]
     count: int

@@ -49,13 +49,15 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/coordinator/shifts", N_("Unfilled shifts")),
             NavEntry("/coordinator/rosters", N_("Rosters")),
             NavEntry("/coordinator/timesheets", N_("Timesheets")),
+            NavEntry("/coordinator/ledger", N_("Money")),
+            NavEntry("/coordinator/rate-cards", N_("Rate cards")),
         ),
     ),
     Area(
         roles=frozenset({Role.board}),
         home="/board",
         title=N_("Board"),
-        entries=(NavEntry("/board", N_("Member register")),),
+        entries=(NavEntry("/board", N_("Member register")), NavEntry("/coordinator/ledger", N_("Money"))),
     ),
     Area(
         roles=frozenset({Role.client}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from coop.enums import Profession
@@ -98,6 +98,22 @@ class RateCardIn(RateCardCreate):
     @classmethod
     def _text_has_no_nul(cls, value: str) -> str:
         return _no_nul(value)
+
+    # The card's own checks again, on the field they are about, so that a 422 names it.
+    @field_validator("kind")
+    @classmethod
+    def _a_known_kind(cls, value: str) -> str:
+        if value not in CARD_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(CARD_KINDS)}")
+        return value
+
+    @field_validator("grade")
+    @classmethod
+    def _a_grade_of_the_profession(cls, value: str, info: ValidationInfo) -> str:
+        profession = info.data.get("profession")
+        if profession is not None and value != ANY_GRADE and not is_grade(profession, value):
+            raise ValueError(f"grade {value!r} is not a {profession} grade (or '*')")
+        return value
 
     def to_create(self) -> RateCardCreate:
         return RateCardCreate.model_validate(self.model_dump())

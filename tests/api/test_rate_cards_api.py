@@ -107,8 +107,8 @@ def test_no_token_is_401(api):
         (_band5(profession="wizard"), "profession"),
         (_band5(source="AfC\x00"), "source"),
         (_band5(grade="x" * 11), "grade"),
-        (_band5(kind="weekly"), "body"),
-        (_band5(grade="M2"), "body"),
+        (_band5(kind="weekly"), "kind"),
+        (_band5(grade="M2"), "grade"),
         ({k: v for k, v in _band5().items() if k != "amount_pence"}, "body"),
     ],
 )

@@ -131,4 +131,5 @@ def test_bad_input_is_shown_beside_its_field_and_writes_nothing(web, app, sessio
     response = post_form(web, PAGE, _band5(**fields))
     assert response.status_code == 422, field
     assert f'id="{field}-error"' in response.text, field
+    assert "Enter a valid value." not in response.text  # every refusal says what is wrong
     assert _cards(app) == count

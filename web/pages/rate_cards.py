@@ -167,9 +167,11 @@ def _schema_errors(page: Page, error: ValidationError) -> None:
     for problem in error.errors():
         loc = [str(part) for part in problem.get("loc", ())]
         text = str(problem.get("msg", ""))
-        if not loc:
-            rule = next((rule for fragment, rule in CARD_RULES.items() if fragment in text), None)
-            field, message = rule or ("form", N_("Enter a valid value."))
+        rule = next((rule for fragment, rule in CARD_RULES.items() if fragment in text), None)
+        if problem.get("type") == "value_error" and rule is not None:
+            field, message = (loc[0] if loc else rule[0]), rule[1]
+        elif not loc:
+            field, message = "form", N_("Enter a valid value.")
         else:
             field = "amount" if loc[0] == "amount_pence" else loc[0]
             message = messages.VALIDATION_MESSAGES.get(problem.get("type", ""), N_("Enter a valid value."))

@@ -19,9 +19,11 @@ from web.pages import (
     client_cover,
     coordinator,
     coordinator_shifts,
+    ledger,
     member,
     member_shifts,
     pay,
+    rate_cards,
     rosters,
 )
 
@@ -39,6 +41,8 @@ PAGE_MODULES = (
     rosters,
     board,
     pay,
+    ledger,
+    rate_cards,
 )
 SESSION_COOKIE = "coop_session"
 SESSION_HOURS = 12

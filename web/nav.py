@@ -52,13 +52,15 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/coordinator/pay-runs", N_("Pay runs")),
             NavEntry("/coordinator/invoicing", N_("Invoicing")),
             NavEntry("/coordinator/invoices", N_("Invoices")),
+            NavEntry("/coordinator/ledger", N_("Money")),
+            NavEntry("/coordinator/rate-cards", N_("Rate cards")),
         ),
     ),
     Area(
         roles=frozenset({Role.board}),
         home="/board",
         title=N_("Board"),
-        entries=(NavEntry("/board", N_("Member register")),),
+        entries=(NavEntry("/board", N_("Member register")), NavEntry("/coordinator/ledger", N_("Money"))),
     ),
     Area(
         roles=frozenset({Role.client}),

@@ -159,4 +159,52 @@ class PayRunPublic(SQLModel):
 
 class PayRunsPublic(SQLModel):
     data: list[PayRunPublic]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+class RateCardIn(RateCardCreate):
+    """A coordinator's new card as the API and the page take it: RateCardCreate with every figure bounded."""
+
+    grade: str = Field(min_length=1, max_length=10)
+    kind: str = Field(min_length=1, max_length=20)
+    amount_pence: int | None = Field(default=None, ge=0, le=10**11)
+    divisor_days: int | None = Field(default=None, ge=1, le=366)
+    source: str = Field(default="", max_length=300)
+
+    @field_validator("grade", "kind", "source")
+    @classmethod
+    def _text_has_no_nul(cls, value: str) -> str:
+        return _no_nul(value)
+
+    # The card's own checks again, on the field they are about, so that a 422 names it.
+    @field_validator("kind")
+    @classmethod
+    def _a_known_kind(cls, value: str) -> str:
+        if value not in CARD_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(CARD_KINDS)}")
+        return value
+
+    @field_validator("grade")
+    @classmethod
+    def _a_grade_of_the_profession(cls, value: str, info: ValidationInfo) -> str:
+        profession = info.data.get("profession")
+        if profession is not None and value != ANY_GRADE and not is_grade(profession, value):
+            raise ValueError(f"grade {value!r} is not a {profession} grade (or '*')")
+        return value
+
+    def to_create(self) -> RateCardCreate:
+        return RateCardCreate.model_validate(self.model_dump())
+
+
+class RateCardsOverview(SQLModel):
+    """The cards in force on a date (one per profession, grade and kind) and every card, newest first."""
+
+    on: date
+    in_force: list[RateCardPublic]
+    history: list[RateCardPublic]
     count: int

@@ -251,3 +251,19 @@ def quote_late_cancellation(
         on_costs=_on_costs(session, profession, on_date),
         comparison=_comparison(session, profession, on_date),
     )
+
+
+def rate_cards_overview(
+    session: Session, *, actor: Actor, on_date: date, profession: str | None = None
+) -> tuple[list[RateCard], list[RateCard]]:
+    """The cards in force on `on_date` (a local date), one per profession, grade and kind, and every card (the
+    history, newest first within each key), for coordinators and the board. Cards are never edited (RULES §8.3):
+    the history is the record of every figure pricing has used or will use from its date."""
+    require_role(actor, Role.coordinator, Role.admin, Role.board)
+    history = list(list_rate_cards(session, profession=profession))
+    in_force: dict[tuple[str, str, str], RateCard] = {}
+    for card in history:  # ordered by effective_from within each key: the last on or before the date wins
+        if card.effective_from <= on_date:
+            in_force[(card.profession, card.kind, card.grade)] = card
+    history.sort(key=lambda c: (c.profession, c.kind, c.grade, -c.effective_from.toordinal()))
+    return [in_force[key] for key in sorted(in_force)], history

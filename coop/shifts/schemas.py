@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from coop.clock import LocalTime
 from coop.enums import Profession
 
 
@@ -122,8 +123,8 @@ class PatternIn(BaseModel):
 
     code: str = Field(min_length=1, max_length=20, pattern=r"^[a-z0-9_]+$")
     label: str = Field(min_length=1, max_length=60)
-    starts: time
-    ends: time
+    starts: LocalTime
+    ends: LocalTime
 
     @field_validator("code")
     @classmethod

@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from api.deps import CurrentActor, SessionDep, SettingsDep
+from api.openapi import errors
 from coop.auth import service as auth_service
 from coop.auth.security import issue_token
 from coop.errors import NotAuthenticated
@@ -31,7 +32,7 @@ class Me(BaseModel):
     language: str
 
 
-@router.post("/auth/token", response_model=Token)
+@router.post("/auth/token", response_model=Token, responses=errors(401))
 def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, settings: SettingsDep):
     user = auth_service.authenticate(session, form.username, form.password)
     if user is None:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.deps import CurrentActor, SessionDep
+from api.openapi import errors
 from coop.clients import service as client_service
 from coop.clients.schemas import (
     ClientCreate,
@@ -58,7 +59,7 @@ def list_contacts(client_id: int, actor: CurrentActor, session: SessionDep):
     return client_service.list_contacts(session, actor, client_id)
 
 
-@router.post("/{client_id}/contacts", response_model=ContactPublic, status_code=201)
+@router.post("/{client_id}/contacts", response_model=ContactPublic, status_code=201, responses=errors(409))
 def add_contact(client_id: int, data: ContactCreate, actor: CurrentActor, session: SessionDep):
     return client_service.add_contact(session, actor, client_id, data)
 
@@ -80,7 +81,13 @@ def _list_routes(path: str, kind: ListKind) -> None:
     def read_list(client_id: int, actor: CurrentActor, session: SessionDep):
         return client_service.list_entries(session, actor, client_id, kind)
 
-    @router.post(f"/{{client_id}}/{path}", response_model=ListEntryPublic, status_code=201, name=f"add_{kind.value}")
+    @router.post(
+        f"/{{client_id}}/{path}",
+        response_model=ListEntryPublic,
+        status_code=201,
+        name=f"add_{kind.value}",
+        responses=errors(409),
+    )
     def add_entry(client_id: int, data: ListEntryCreate, actor: CurrentActor, session: SessionDep):
         return client_service.add_to_list(session, actor, client_id, kind, data.member_id, data.note)
 

@@ -2,8 +2,9 @@
 input, signed in as a coordinator, a member and a client contact on the demo co-op, and every answer must be
 documented (status, content type, headers, body shape) and none may be a server error.
 
-Nothing is excluded: no operation deletes the caller's own sign-in, and each (operation, role) pair gets a fresh
-copy of the demo database, so what one operation's examples change cannot break another's.
+Nothing is excluded: no operation deletes the caller's own sign-in. The sign-in, which takes no token, runs
+once rather than once a role. Each (operation, role) pair gets a fresh copy of the demo database, so what one
+operation's examples change cannot break another's.
 """
 
 from __future__ import annotations
@@ -41,14 +42,14 @@ schema = schemathesis.openapi.from_dict(create_app(_settings("sqlite://")).opena
 
 
 @pytest.fixture(params=list(ROLES))
-def signed_in(request, demo_session) -> dict[str, str]:
+def signed_in(request, demo_session) -> tuple[str, dict[str, str]]:
     user = demo_session.exec(select(User).where(User.email == ROLES[request.param])).one()
-    return bearer(user)
+    return request.param, bearer(user)
 
 
 @schema.parametrize()
 @settings(
-    max_examples=12,
+    max_examples=10,
     derandomize=True,  # the same examples every run
     phases=[Phase.explicit, Phase.generate],  # no shrinking: the first failing example is reported as it is
     deadline=None,
@@ -56,4 +57,8 @@ def signed_in(request, demo_session) -> dict[str, str]:
     suppress_health_check=list(HealthCheck),
 )
 def test_every_answer_is_documented_and_none_is_a_server_error(case, demo_app, signed_in):
-    case.call_and_validate(app=demo_app, headers=signed_in, checks=CHECKS)
+    role, headers = signed_in
+    if not case.operation.definition.raw.get("security") and role != "coordinator":
+        # Sign-in takes no bearer token, so every role would send it the same requests: test it once.
+        pytest.skip("an operation without sign-in is tested once, with the coordinator's run")
+    case.call_and_validate(app=demo_app, headers=headers, checks=CHECKS)

@@ -62,3 +62,26 @@ def test_every_answer_is_documented_and_none_is_a_server_error(case, demo_app, s
         # Sign-in takes no bearer token, so every role would send it the same requests: test it once.
         pytest.skip("an operation without sign-in is tested once, with the coordinator's run")
     case.call_and_validate(app=demo_app, headers=headers, checks=CHECKS)
+
+
+def test_the_document_has_one_error_body_and_not_fastapis_validation_error():
+    document = create_app(_settings("sqlite://")).openapi()
+    assert "HTTPValidationError" not in str(document)
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            errors = {status for status in responses if status.startswith(("4", "5"))}
+            assert errors >= {"503"}, (method, path)
+            if operation.get("security"):
+                assert errors >= {"401", "403"}, (method, path)
+            if "{" in path:
+                assert errors >= {"404", "422"}, (method, path)
+            for status in errors:
+                assert responses[status]["content"]["application/json"]["schema"] == error_body, (method, path, status)
+
+
+def test_a_body_that_is_not_utf8_is_bad_input_naming_the_body(api):
+    response = api.post("/api/members", content=b"{\xff}", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid" and response.json()["errors"][0]["field"] == "body"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coop.errors import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 
@@ -35,13 +37,25 @@ def install(app: FastAPI) -> None:
     async def invalid_request(_request: Request, error: RequestValidationError):
         errors = [
             {
-                "field": _field(tuple(e.get("loc", ()))),
+                # A body that is not JSON at all is located at a character offset; the field is the body.
+                "field": "body" if e.get("type") == "json_invalid" else _field(tuple(e.get("loc", ()))),
                 "message": e.get("msg", "is not valid").removeprefix("Value error, "),
             }
             for e in error.errors()
         ]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return JSONResponse({"detail": detail, "code": "invalid", "errors": errors}, status_code=422)
+
+    @app.exception_handler(400)
+    async def unreadable_body(request: Request, error: StarletteHTTPException):
+        # FastAPI answers a body that is not UTF-8 with a bare 400; the API answers it as any other bad input.
+        # (A handler by status, so that it comes before the pages' handler for every HTTPException.)
+        if not request.url.path.startswith("/api"):
+            page_handler = app.exception_handlers.get(StarletteHTTPException, http_exception_handler)
+            return await page_handler(request, error)
+        message = "could not be read: send it as UTF-8"
+        errors = [{"field": "body", "message": message}]
+        return JSONResponse({"detail": f"body: {message}", "code": "invalid", "errors": errors}, status_code=422)
 
     @app.exception_handler(IntegrityError)
     async def integrity(_request: Request, error: IntegrityError):

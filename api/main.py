@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from api import errors
+from api import errors, openapi
 from api.routers import (
     auth,
     billing,
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     app.include_router(me.feed_router)
     errors.install(app)
+    openapi.install(app)
 
     try:
         from web.app import mount as mount_web

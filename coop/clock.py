@@ -5,9 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from pydantic import WithJsonSchema
+
 LONDON = ZoneInfo("Europe/London")
+
+# A wall-clock time in Wales, as the API takes and gives it ("07:30", "07:30:00"): no offset, because the offset
+# depends on the date it falls on. JSON Schema's `format: time` requires an offset, so it is documented by pattern.
+LOCAL_TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": LOCAL_TIME_PATTERN,
+            "description": "local time in Europe/London, without an offset",
+            "examples": ["07:30", "19:45:00"],
+        }
+    ),
+]
 
 # Tests (and the demo loader) may pin "now"; every module reads it through utcnow().
 _pinned: list[datetime] = []

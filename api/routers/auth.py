@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form
 from pydantic import BaseModel
 
 from api.deps import CurrentActor, SecretKeyDep, SessionDep, SettingsDep
+from api.openapi import errors
 from coop.auth import service as auth_service
 from coop.auth.security import issue_token
 from coop.errors import NotAuthenticated
@@ -53,7 +54,7 @@ class Me(BaseModel):
     language: str
 
 
-@router.post("/auth/token", response_model=Token)
+@router.post("/auth/token", response_model=Token, responses=errors(401))
 def sign_in(
     form: Annotated[SignInForm, Depends()],
     session: SessionDep,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentActor, SessionDep
+from api.openapi import errors
 from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic, CancelIn, QueryIn, ResolveIn, TimesheetIn, TimesheetPublic
 from coop.inputs import Id, Offset
@@ -19,12 +20,12 @@ def read_booking(booking_id: Id, actor: CurrentActor, session: SessionDep):
     return booking_service.get_booking(session, actor, booking_id)
 
 
-@router.post("/bookings/{booking_id}/cancel", response_model=BookingPublic)
+@router.post("/bookings/{booking_id}/cancel", response_model=BookingPublic, responses=errors(409))
 def cancel_booking(booking_id: Id, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
     return booking_service.cancel_booking(session, actor, booking_id, reason=data.reason if data else None)
 
 
-@router.post("/bookings/{booking_id}/timesheet", response_model=TimesheetPublic, status_code=201)
+@router.post("/bookings/{booking_id}/timesheet", response_model=TimesheetPublic, status_code=201, responses=errors(409))
 def submit_timesheet(booking_id: Id, data: TimesheetIn, actor: CurrentActor, session: SessionDep):
     return booking_service.submit_timesheet(session, actor, booking_id, data)
 
@@ -48,16 +49,16 @@ def read_timesheet(timesheet_id: Id, actor: CurrentActor, session: SessionDep):
     return booking_service.get_timesheet(session, actor, timesheet_id)
 
 
-@router.post("/timesheets/{timesheet_id}/approve", response_model=TimesheetPublic)
+@router.post("/timesheets/{timesheet_id}/approve", response_model=TimesheetPublic, responses=errors(409))
 def approve(timesheet_id: Id, actor: CurrentActor, session: SessionDep):
     return booking_service.approve_timesheet(session, actor, timesheet_id)
 
 
-@router.post("/timesheets/{timesheet_id}/query", response_model=TimesheetPublic)
+@router.post("/timesheets/{timesheet_id}/query", response_model=TimesheetPublic, responses=errors(409))
 def query(timesheet_id: Id, data: QueryIn, actor: CurrentActor, session: SessionDep):
     return booking_service.query_timesheet(session, actor, timesheet_id, data.comment)
 
 
-@router.post("/timesheets/{timesheet_id}/resolve", response_model=TimesheetPublic)
+@router.post("/timesheets/{timesheet_id}/resolve", response_model=TimesheetPublic, responses=errors(409))
 def resolve(timesheet_id: Id, data: ResolveIn, actor: CurrentActor, session: SessionDep):
     return booking_service.resolve_timesheet(session, actor, timesheet_id, data)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.deps import CurrentActor, SessionDep
+from api.openapi import errors
 from coop.clients import service as client_service
 from coop.clients.schemas import (
     ClientCreate,
@@ -59,7 +60,7 @@ def list_contacts(client_id: Id, actor: CurrentActor, session: SessionDep):
     return client_service.list_contacts(session, actor, client_id)
 
 
-@router.post("/{client_id}/contacts", response_model=ContactPublic, status_code=201)
+@router.post("/{client_id}/contacts", response_model=ContactPublic, status_code=201, responses=errors(409))
 def add_contact(client_id: Id, data: ContactCreate, actor: CurrentActor, session: SessionDep):
     return client_service.add_contact(session, actor, client_id, data)
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import CurrentActor, SessionDep
+from api.openapi import errors
 from coop.enums import MemberStatus, Profession
 from coop.inputs import Id, Offset, Search, Tag
 from coop.members import service as member_service
@@ -50,7 +51,7 @@ def list_members(
     return MembersPublic(data=[MemberPublic.model_validate(m) for m in rows], count=count)
 
 
-@router.post("", response_model=MemberCreated, status_code=201)
+@router.post("", response_model=MemberCreated, status_code=201, responses=errors(409))
 def register_member(data: MemberCreate, actor: CurrentActor, session: SessionDep):
     return member_service.register_member(session, actor, data)
 
@@ -60,12 +61,12 @@ def read_member(member_id: Id, actor: CurrentActor, session: SessionDep):
     return member_service.get_member(session, actor, member_id)
 
 
-@router.patch("/{member_id}", response_model=MemberPublic)
+@router.patch("/{member_id}", response_model=MemberPublic, responses=errors(409))
 def update_member(member_id: Id, data: MemberUpdate, actor: CurrentActor, session: SessionDep):
     return member_service.update_member(session, actor, member_id, data)
 
 
-@router.post("/{member_id}/status", response_model=MemberPublic)
+@router.post("/{member_id}/status", response_model=MemberPublic, responses=errors(409))
 def change_status(member_id: Id, data: StatusChange, actor: CurrentActor, session: SessionDep):
     return member_service.change_status(session, actor, member_id, data.status, data.reason)
 

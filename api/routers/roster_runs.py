@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import CurrentActor, SessionDep
+from api.openapi import errors
 from coop.inputs import Id
 from coop.rostering import service as roster_service
 from coop.rostering.schemas import ApplyResult, RosterRunCreate, RosterRunPublic
@@ -28,6 +29,6 @@ def read_run(run_id: Id, actor: CurrentActor, session: SessionDep):
     return roster_service.get_run(session, actor, run_id)
 
 
-@router.post("/{run_id}/apply", response_model=ApplyResult)
+@router.post("/{run_id}/apply", response_model=ApplyResult, responses=errors(409))
 def apply_run(run_id: Id, actor: CurrentActor, session: SessionDep):
     return roster_service.apply_run(session, actor, run_id)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentActor, SessionDep
+from api.openapi import errors
 from coop.bookings.schemas import CancelIn
 from coop.inputs import Id, Offset
 from coop.shifts import service as shift_service
@@ -15,7 +16,7 @@ from coop.shifts.schemas import CancellationTerms, ShiftRequestCreate, ShiftRequ
 router = APIRouter(prefix="/shift-requests", tags=["cover requests"])
 
 
-@router.post("", response_model=ShiftRequestPublic, status_code=201)
+@router.post("", response_model=ShiftRequestPublic, status_code=201, responses=errors(404))
 def request_cover(data: ShiftRequestCreate, actor: CurrentActor, session: SessionDep):
     return shift_service.create_request(session, actor, data)
 
@@ -40,6 +41,6 @@ def read_request(request_id: Id, actor: CurrentActor, session: SessionDep):
     return shift_service.get_request(session, actor, request_id)
 
 
-@router.post("/{request_id}/cancel", response_model=list[CancellationTerms])
+@router.post("/{request_id}/cancel", response_model=list[CancellationTerms], responses=errors(409))
 def cancel_request(request_id: Id, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
     return shift_service.cancel_request(session, actor, request_id, reason=data.reason if data else None)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 
 from api.deps import CurrentActor, SessionDep
+from api.openapi import errors
 from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic, BookOnBehalf, CancelIn
 from coop.enums import Profession
@@ -69,7 +70,7 @@ def shift_history(shift_id: Id, actor: CurrentActor, session: SessionDep) -> lis
     return shift_service.shift_history(session, actor, shift_id)
 
 
-@router.post("/{shift_id}/book", response_model=BookingPublic, status_code=201)
+@router.post("/{shift_id}/book", response_model=BookingPublic, status_code=201, responses=errors(409))
 def book(
     shift_id: Id,
     actor: CurrentActor,
@@ -94,6 +95,6 @@ def cancellation_terms(shift_id: Id, actor: CurrentActor, session: SessionDep):
     return shift_service.cancellation_terms(session, actor, shift_id)
 
 
-@router.post("/{shift_id}/cancel", response_model=CancellationTerms)
+@router.post("/{shift_id}/cancel", response_model=CancellationTerms, responses=errors(409))
 def cancel_shift(shift_id: Id, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
     return shift_service.cancel_shift(session, actor, shift_id, reason=data.reason if data else None)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from coop.clock import LocalTime
 from coop.enums import CredentialKind, MembershipClass, MemberStatus, Profession, WelshLevel
 from coop.geo import normalise_postcode
 from coop.inputs import Day, Email, Grade, Id, Name, Note, Pence, Phone, Postcode, Tag, text
@@ -196,8 +197,10 @@ class WeeklyWindow(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
-    starts: time
-    ends: time = Field(description="an end at or before the start runs past midnight")
+    starts: LocalTime
+    ends: LocalTime = Field(
+        description="local time in Europe/London, without an offset; an end at or before the start runs past midnight"
+    )
 
 
 class DayOff(BaseModel):

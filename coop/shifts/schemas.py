@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from coop.clock import LocalTime
 from coop.enums import Profession
 from coop.inputs import Code, Day, Grade, Id, Instant, LongNote, Tag, text
 
@@ -131,8 +132,8 @@ class PatternIn(BaseModel):
 
     code: str = Field(min_length=1, max_length=20, pattern=r"^[a-z0-9_]+$")
     label: text(60, min_length=1)
-    starts: time
-    ends: time
+    starts: LocalTime
+    ends: LocalTime
 
     @field_validator("code")
     @classmethod

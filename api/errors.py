@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coop.errors import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
@@ -64,6 +64,19 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             {"detail": "That conflicts with a change made at the same moment; nothing was saved.", "code": "conflict"},
             status_code=409,
+        )
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(StatementError)
+    async def unstorable(request: Request, error: StatementError):
+        # The last line of defence behind coop.inputs: a value the database cannot hold (a number past its
+        # column, a character it refuses) is the caller's input, never a 500. Anything else is a real fault.
+        if not isinstance(error, DataError) and not isinstance(error.orig, OverflowError | ValueError):
+            raise error
+        log.warning("value the database cannot store: %s", error.orig)
+        return JSONResponse(
+            {"detail": "A value is out of range for what the co-op can store; nothing was saved.", "code": "invalid"},
+            status_code=422,
         )
 
     @app.exception_handler(OperationalError)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import PlainTextResponse
 
 from api.deps import CurrentActor, SessionDep
@@ -137,7 +137,11 @@ def post_manual_journal(data: ManualJournalIn, actor: CurrentActor, session: Ses
 
 
 @router.post("/journals/import", response_model=ImportResult, status_code=201)
-def import_journals(file: UploadFile, actor: CurrentActor, session: SessionDep):
+def import_journals(
+    file: Annotated[UploadFile, File(description=f"a CSV file of at most {MAX_CSV_BYTES} bytes")],
+    actor: CurrentActor,
+    session: SessionDep,
+):
     """Journals from a CSV upload (see `coop.ledger.service.import_journals_csv` for the columns)."""
     raw = file.file.read(MAX_CSV_BYTES + 1)
     if len(raw) > MAX_CSV_BYTES:

@@ -8,20 +8,21 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from sqlmodel import SQLModel
 
+from coop.inputs import MAX_PENCE, Day, Id, text
 from coop.ledger.models import SourceKind
 
-PositivePence = Annotated[int, Field(gt=0, strict=True)]
+PositivePence = Annotated[int, Field(ge=1, le=MAX_PENCE, strict=True)]
 
 
 class PostingIn(SQLModel):
     """One side of a manual journal: an account code and exactly one of a debit or a credit, positive."""
 
-    account: str = Field(min_length=1, max_length=10)
+    account: text(10, min_length=1)
     debit_pence: PositivePence | None = None
     credit_pence: PositivePence | None = None
-    client_id: int | None = None
-    member_id: int | None = None
-    profession: str | None = Field(default=None, max_length=20)
+    client_id: Id | None = None
+    member_id: Id | None = None
+    profession: text(20) | None = None
 
     @model_validator(mode="after")
     def one_side(self) -> PostingIn:
@@ -35,9 +36,9 @@ class PostingIn(SQLModel):
 
 
 class ManualJournalIn(SQLModel):
-    date: dt.date
-    reason: str = Field(max_length=500)
-    description: str | None = Field(default=None, max_length=300)
+    date: Day
+    reason: text(500)
+    description: text(300) | None = None
     postings: list[PostingIn] = Field(max_length=500)
 
     @field_validator("reason")

@@ -53,6 +53,10 @@ def unbounded(document: dict, schema: dict, where: str, seen: frozenset = frozen
             schema["maximum"] > MAX_ID or schema["minimum"] < 1
         ):
             problems.append(f"{where}: an id outside 1..{MAX_ID}")
+    elif kind == "string" and (schema.get("format") == "binary" or "contentMediaType" in schema):
+        # An upload is read through a capped reader; its limit must be named where clients see it.
+        if "bytes" not in schema.get("description", ""):
+            problems.append(f"{where}: an upload whose size limit is not documented")
     elif kind == "string":
         if not ({"maxLength", "pattern"} & schema.keys() or schema.get("format") in FORMATS):
             problems.append(f"{where}: a string without maxLength")

@@ -11,11 +11,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from coop.errors import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from coop.errors import DomainError, InvalidInput
+from edge.errors import status_for
 
 log = logging.getLogger(__name__)
-
-STATUS = {NotFound: 404, PermissionDenied: 403, Conflict: 409, InvalidInput: 422, NotAuthenticated: 401}
 
 
 def _field(loc: tuple) -> str:
@@ -26,7 +25,7 @@ def _field(loc: tuple) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, error: DomainError):
-        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        status = status_for(error)
         body = {"detail": error.detail, "code": error.code, **error.extra}
         if isinstance(error, InvalidInput) and error.field:
             body["field"] = error.field

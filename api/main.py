@@ -1,8 +1,6 @@
-"""The application: the API under /api, the web pages at /, one engine for both."""
+"""The API under /api: its routers, its error answers and its OpenAPI document (`server.app` composes)."""
 
 from __future__ import annotations
-
-from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
@@ -21,65 +19,17 @@ from api.routers import (
     shift_requests,
     shifts,
 )
-from coop.app_secret import resolve_secret
-from coop.config import Settings, get_settings
-from coop.db import make_engine
-from coop.rostering.queue import RosterQueue
+
+# Every router, in the order they are mounted; a new area adds its module here.
+ROUTERS = (auth, me, members, clients, shift_requests, shifts, bookings, roster_runs, ledger, billing, pay, rate_cards)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    queue = RosterQueue(settings)
-
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI):
-        if settings.embedded_worker:
-            queue.start_embedded()
-        yield
-        queue.stop()
-
-    app = FastAPI(
-        lifespan=lifespan,
-        title="Co-op cover",
-        summary="Run an agency-worker co-operative: members, clients, shifts, bookings and rosters.",
-        version="0.1.0",
-        docs_url="/docs",
-    )
-    app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
-    # Every signature (bearer tokens, the session cookie) uses this resolved secret, never settings.secret_key.
-    try:
-        app.state.secret_key = resolve_secret(app.state.engine, settings.secret_key)
-    except Exception:
-        app.state.engine.dispose()
-        raise
-    app.state.queue = queue
-
+def mount(app: FastAPI) -> None:
+    """Put the API's routers, its error answers and its OpenAPI document on the application."""
     api = APIRouter(prefix="/api")
-    for module in (
-        auth,
-        me,
-        members,
-        clients,
-        shift_requests,
-        shifts,
-        bookings,
-        roster_runs,
-        ledger,
-        billing,
-        pay,
-        rate_cards,
-    ):
+    for module in ROUTERS:
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(me.feed_router)
     errors.install(app)
     openapi.install(app)
-
-    try:
-        from web.app import mount as mount_web
-    except ImportError:  # the web pages are optional while they are being built
-        mount_web = None
-    if mount_web is not None:
-        mount_web(app)
-    return app

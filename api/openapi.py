@@ -23,7 +23,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from pydantic import BaseModel, Field
 
-from api.deps import get_actor, get_session
+from edge.deps import get_actor, get_session
 
 REF = "#/components/schemas/"
 

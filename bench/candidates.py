@@ -31,7 +31,6 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
-from api.main import create_app
 from coop.auth.models import User
 from coop.auth.security import issue_token
 from coop.bookings.models import Booking
@@ -39,6 +38,7 @@ from coop.clients.models import Client, ClientMemberList
 from coop.clients.service import profession_for
 from coop.clock import local_date, today_local, utcnow
 from coop.config import Settings
+from coop.cover import service as cover_service
 from coop.db import make_engine
 from coop.enums import ClientKind, CredentialKind, Profession, Role
 from coop.geo import DISTRICTS
@@ -49,6 +49,7 @@ from coop.migrate import upgrade
 from coop.shifts.models import Shift, ShiftRequest
 from coop.shifts.timing import DEFAULT_PATTERNS, local_span
 from demo.seed import KIND_OF, PROFESSIONS, credential_row, insert_rows, near, pick, seeded, staff_user
+from server.app import create_app
 
 SEED = 1000
 SECRET = "bench-secret-that-is-long-enough-for-hs256-0123456789"
@@ -232,7 +233,6 @@ def _profile(app, built: dict) -> None:
     from sqlmodel import Session
 
     from coop.auth import service as auth_service
-    from coop.shifts import service as shift_service
     from coop.shifts.schemas import Candidates
 
     shift_id = built["urgent"][2][0]  # a nurse's urgent shift
@@ -241,7 +241,7 @@ def _profile(app, built: dict) -> None:
         actor = auth_service.actor_for(session, session.get(User, built["coordinator"]))
         profiler.enable()
         for _ in range(5):
-            found = shift_service.candidates(session, actor, shift_id)
+            found = cover_service.candidates(session, actor, shift_id)
             Candidates.model_validate(found).model_dump_json()
         profiler.disable()
     for order in ("cumulative", "tottime"):

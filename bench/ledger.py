@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, func, select
 
-from coop.auth.policy import Actor
+from coop.access import Actor
 from coop.clients.models import Client
 from coop.clock import utcnow
 from coop.db import make_engine

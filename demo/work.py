@@ -2,7 +2,7 @@
 timesheets (submitted, queried, not yet written), three weeks of open and booked cover (some urgent, some
 no member can take), and a client's and a member's cancellation.
 
-Every booking passes the one eligibility rule set (coop.shifts.eligibility) against what its member already
+Every booking passes the one eligibility rule set (coop.eligibility.rules) against what its member already
 holds; a request's status and a late cancellation's charge are the domain's own rules (coop.shifts.rules,
 coop.bookings.rules), never copies.
 """
@@ -19,18 +19,19 @@ from sqlalchemy import insert
 from sqlmodel import select
 
 from coop.auth.models import User
+from coop.bookings import facts
 from coop.bookings import rules as booking_rules
 from coop.bookings.models import Booking, CancellationCharge, Timesheet
 from coop.clients.models import Client
 from coop.clients.service import profession_for
 from coop.clock import at_local, elapsed_minutes
+from coop.eligibility import rules as eligibility
+from coop.eligibility.rules import HeldShift, MemberFacts, ShiftFacts
 from coop.enums import ClientKind, MemberStatus, Profession
 from coop.history import HistoryEvent
 from coop.members.models import Member
 from coop.policy import Policy, get_policy
-from coop.shifts import eligibility, facts
 from coop.shifts import rules as shift_rules
-from coop.shifts.eligibility import HeldShift, MemberFacts, ShiftFacts
 from coop.shifts.models import Shift, ShiftRequest
 from coop.shifts.timing import DEFAULT_PATTERNS, local_span, working_days
 from demo.clients import UHW, find_client
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 # --- the co-op's daily work ----------------------------------------------------------------------
 #
 # Six weeks of worked shifts, the last few days' timesheets, and three weeks of cover still to come.
-# Every booking is checked with the one rule set (coop.shifts.eligibility) against what the member
+# Every booking is checked with the one rule set (coop.eligibility.rules) against what the member
 # already holds, exactly as book_shift would, before it is written.
 
 HISTORY_DAYS = 42  # worked and approved, from this many days ago up to RECENT_DAYS ago

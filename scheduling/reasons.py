@@ -1,6 +1,6 @@
 """The reason codes a rule gives when a member may not take a shift, one name for one rule everywhere.
 
-The co-op's eligibility rules (``coop/shifts/eligibility.py``, ``coop/members/rules.py``) return these codes in
+The co-op's eligibility rules (``coop/eligibility/rules.py``, ``coop/members/rules.py``) return these codes in
 the public API's ``reasons``; the engine's independent checker (:mod:`scheduling.validate`) and its
 explanations use the same codes for the same rules. They are defined here because the engine imports nothing
 from ``coop``: the co-op's rules can import them from here.

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from coop.auth.policy import Actor
+from coop.access import Actor
 from coop.bookings.models import Booking, CancellationCharge, Timesheet
 from coop.clock import local_date, utcnow
 from coop.enums import Role

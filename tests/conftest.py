@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
-from api.main import create_app
 from coop.auth.models import User
 from coop.auth.security import issue_token
 from coop.config import Settings
 from coop.db import make_engine
 from coop.migrate import upgrade
+from server.app import create_app
 from tests.databases import PostgresDatabases, SQLiteDatabases
 
 POSTGRES_URL = os.environ.get("COOP_TEST_POSTGRES_URL")

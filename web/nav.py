@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coop.auth.policy import Actor
+from coop.access import Actor
 from coop.enums import Role
 from web.i18n import N_
 

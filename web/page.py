@@ -22,19 +22,19 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api.deps import get_session
+from coop.access import Actor
 from coop.auth import service as auth_service
 from coop.auth.models import User
-from coop.auth.policy import Actor
 from coop.db import reader
-from coop.errors import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from coop.errors import DomainError, InvalidInput, NotAuthenticated, PermissionDenied
 from coop.inputs import plain_text
+from edge.deps import get_session
+from edge.errors import status_for
 from web import messages, nav
 from web.i18n import DEFAULT_LANGUAGE, LANGUAGES, environment, gettext_for
 
 LANGUAGE_COOKIE = "lang"
 CSRF_FIELD = "csrf_token"
-STATUS = {NotFound: 404, PermissionDenied: 403, Conflict: 409, InvalidInput: 422}
 MAX_FIELD_LENGTH = 10_000  # no form field or query value is longer; each field's own limit is its schema's
 
 
@@ -199,7 +199,7 @@ class PageRoute(APIRoute):
             except CsrfFailed:
                 return error_page(request, 403, messages.ERROR_MESSAGES["csrf"])
             except DomainError as error:
-                status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+                status = status_for(error)
                 return error_page(request, status, messages.error_message(error))
             except RequestValidationError as error:
                 # A mistyped address (/members/abc) is a missing page; anything else is input we refuse.

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form
 from pydantic import BaseModel
 
-from api.deps import CurrentActor, SecretKeyDep, SessionDep, SettingsDep
 from api.openapi import errors
 from coop.auth import service as auth_service
 from coop.auth.security import issue_token
 from coop.errors import NotAuthenticated
 from coop.inputs import text
+from edge.deps import CurrentActor, SecretKeyDep, SessionDep, SettingsDep
 
 router = APIRouter(tags=["sign-in"])
 

@@ -10,12 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from api.deps import CurrentActor, SessionDep
 from coop.billing import documents
 from coop.billing import service as billing
 from coop.billing.models import Invoice, InvoiceLine
 from coop.billing.schemas import MAX_ID, CreditNoteIn, InvoiceLinePublic, InvoicePublic, InvoicesPublic, InvoicingRunIn
 from coop.clients.models import Client
+from edge.deps import CurrentActor, SessionDep
 
 router = APIRouter(tags=["billing"])
 InvoiceId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentActor, SessionDep
 from api.openapi import errors
 from coop.bookings import service as booking_service
+from coop.bookings import timesheets as timesheet_service
 from coop.bookings.schemas import BookingPublic, CancelIn, QueryIn, ResolveIn, TimesheetIn, TimesheetPublic
 from coop.inputs import Id, Offset
+from edge.deps import CurrentActor, SessionDep
 
 router = APIRouter(tags=["bookings and timesheets"])
 
@@ -27,7 +28,7 @@ def cancel_booking(booking_id: Id, actor: CurrentActor, session: SessionDep, dat
 
 @router.post("/bookings/{booking_id}/timesheet", response_model=TimesheetPublic, status_code=201, responses=errors(409))
 def submit_timesheet(booking_id: Id, data: TimesheetIn, actor: CurrentActor, session: SessionDep):
-    return booking_service.submit_timesheet(session, actor, booking_id, data)
+    return timesheet_service.submit_timesheet(session, actor, booking_id, data)
 
 
 @router.get("/timesheets", response_model=list[TimesheetPublic])
@@ -39,26 +40,26 @@ def list_timesheets(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
 ):
-    return booking_service.list_timesheets(
+    return timesheet_service.list_timesheets(
         session, actor, status=status, client_id=client_id, limit=limit, offset=offset
     )
 
 
 @router.get("/timesheets/{timesheet_id}", response_model=TimesheetPublic)
 def read_timesheet(timesheet_id: Id, actor: CurrentActor, session: SessionDep):
-    return booking_service.get_timesheet(session, actor, timesheet_id)
+    return timesheet_service.get_timesheet(session, actor, timesheet_id)
 
 
 @router.post("/timesheets/{timesheet_id}/approve", response_model=TimesheetPublic, responses=errors(409))
 def approve(timesheet_id: Id, actor: CurrentActor, session: SessionDep):
-    return booking_service.approve_timesheet(session, actor, timesheet_id)
+    return timesheet_service.approve_timesheet(session, actor, timesheet_id)
 
 
 @router.post("/timesheets/{timesheet_id}/query", response_model=TimesheetPublic, responses=errors(409))
 def query(timesheet_id: Id, data: QueryIn, actor: CurrentActor, session: SessionDep):
-    return booking_service.query_timesheet(session, actor, timesheet_id, data.comment)
+    return timesheet_service.query_timesheet(session, actor, timesheet_id, data.comment)
 
 
 @router.post("/timesheets/{timesheet_id}/resolve", response_model=TimesheetPublic, responses=errors(409))
 def resolve(timesheet_id: Id, data: ResolveIn, actor: CurrentActor, session: SessionDep):
-    return booking_service.resolve_timesheet(session, actor, timesheet_id, data)
+    return timesheet_service.resolve_timesheet(session, actor, timesheet_id, data)

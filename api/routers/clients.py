@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import CurrentActor, SessionDep
 from api.openapi import errors
 from coop.clients import service as client_service
 from coop.clients.schemas import (
@@ -23,6 +22,7 @@ from coop.enums import ClientKind, ListKind
 from coop.inputs import Id, Offset, Search
 from coop.shifts import service as shift_service
 from coop.shifts.schemas import Patterns
+from edge.deps import CurrentActor, SessionDep
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 

@@ -12,7 +12,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import PlainTextResponse
 
-from api.deps import CurrentActor, SessionDep
 from coop.clock import today_local
 from coop.errors import InvalidInput
 from coop.ledger import service as ledger_service
@@ -32,6 +31,7 @@ from coop.ledger.schemas import (
     TrialBalancePublic,
     TrialBalanceRow,
 )
+from edge.deps import CurrentActor, SessionDep
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 

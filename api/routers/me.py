@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
-from api.deps import CurrentActor, SessionDep, SettingsDep
+from coop.bookings import calendar as calendar_service
 from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic
+from edge.deps import CurrentActor, SessionDep, SettingsDep
 
 router = APIRouter(tags=["me"])
 feed_router = APIRouter(tags=["me"])
@@ -27,7 +28,7 @@ def my_shifts(actor: CurrentActor, session: SessionDep):
 
 @router.get("/me/calendar", response_model=CalendarLink)
 def my_calendar(actor: CurrentActor, session: SessionDep, settings: SettingsDep):
-    url = booking_service.calendar_url(session, actor, settings.public_url)
+    url = calendar_service.calendar_url(session, actor, settings.public_url)
     return CalendarLink(url=url, webcal="webcal://" + url.split("://", 1)[1])
 
 
@@ -38,7 +39,7 @@ CalendarToken = Annotated[str, Path(min_length=1, max_length=64, pattern="^[A-Za
 @feed_router.get("/calendar/{token}.ics", include_in_schema=False)
 def calendar_feed(token: CalendarToken, session: SessionDep):
     return Response(
-        booking_service.calendar_feed(session, token),
+        calendar_service.calendar_feed(session, token),
         media_type="text/calendar; charset=utf-8",
         headers={"Cache-Control": "private, max-age=300"},
     )

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import CurrentActor, SessionDep
 from api.openapi import errors
 from coop.enums import MemberStatus, Profession
 from coop.inputs import Id, Offset, Search, Tag
@@ -22,6 +21,7 @@ from coop.members.schemas import (
     MemberUpdate,
     StatusChange,
 )
+from edge.deps import CurrentActor, SessionDep
 
 router = APIRouter(prefix="/members", tags=["members"])
 

@@ -11,10 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from api.deps import CurrentActor, SessionDep
 from coop.clock import today_local
 from coop.pay import payroll
 from coop.pay.schemas import MAX_ID, MyPayPublic, PayRunCreate, PayRunPublic, PayRunsPublic
+from edge.deps import CurrentActor, SessionDep
 
 router = APIRouter(tags=["pay"])
 RunId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -10,11 +10,11 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from api.deps import CurrentActor, SessionDep
 from coop.clock import today_local
 from coop.enums import Profession
 from coop.pay import service as pay_service
 from coop.pay.schemas import RateCardIn, RateCardPublic, RateCardsOverview
+from edge.deps import CurrentActor, SessionDep
 
 router = APIRouter(prefix="/rate-cards", tags=["rate cards"])
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from api.deps import CurrentActor, SessionDep
 from api.openapi import errors
 from coop.inputs import Id
 from coop.rostering import service as roster_service
 from coop.rostering.schemas import ApplyResult, RosterRunCreate, RosterRunPublic
+from edge.deps import CurrentActor, SessionDep
 
 router = APIRouter(prefix="/roster-runs", tags=["rostering"])
 

@@ -6,19 +6,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentActor, SessionDep
 from api.openapi import errors
+from coop.bookings import service as booking_service
 from coop.bookings.schemas import CancelIn
+from coop.cover import service as cover_service
 from coop.inputs import Id, Offset
 from coop.shifts import service as shift_service
 from coop.shifts.schemas import CancellationTerms, ShiftRequestCreate, ShiftRequestPublic, ShiftRequestsPublic
+from edge.deps import CurrentActor, SessionDep
 
 router = APIRouter(prefix="/shift-requests", tags=["cover requests"])
 
 
 @router.post("", response_model=ShiftRequestPublic, status_code=201, responses=errors(404))
 def request_cover(data: ShiftRequestCreate, actor: CurrentActor, session: SessionDep):
-    return shift_service.create_request(session, actor, data)
+    return cover_service.request_public(session, shift_service.create_request(session, actor, data))
 
 
 @router.get("", response_model=ShiftRequestsPublic)
@@ -30,7 +32,7 @@ def list_requests(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Offset = 0,
 ):
-    rows, count = shift_service.list_requests(
+    rows, count = cover_service.list_requests(
         session, actor, client_id=client_id, status=status, limit=limit, offset=offset
     )
     return ShiftRequestsPublic(data=rows, count=count)
@@ -38,9 +40,9 @@ def list_requests(
 
 @router.get("/{request_id}", response_model=ShiftRequestPublic)
 def read_request(request_id: Id, actor: CurrentActor, session: SessionDep):
-    return shift_service.get_request(session, actor, request_id)
+    return cover_service.get_request(session, actor, request_id)
 
 
 @router.post("/{request_id}/cancel", response_model=list[CancellationTerms], responses=errors(409))
 def cancel_request(request_id: Id, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
-    return shift_service.cancel_request(session, actor, request_id, reason=data.reason if data else None)
+    return booking_service.cancel_request(session, actor, request_id, reason=data.reason if data else None)

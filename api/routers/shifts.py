@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 
-from api.deps import CurrentActor, SessionDep
 from api.openapi import errors
 from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic, BookOnBehalf, CancelIn
+from coop.cover import service as cover_service
 from coop.enums import Profession
 from coop.inputs import Code, Day, Id, Offset
-from coop.shifts import service as shift_service
 from coop.shifts.schemas import CancellationTerms, Candidates, OpenShift, ShiftPublic, ShiftsPublic
+from edge.deps import CurrentActor, SessionDep
 
 router = APIRouter(prefix="/shifts", tags=["shifts"])
 
@@ -29,7 +29,7 @@ def open_shifts(
     kind: Code | None = None,
 ):
     """The open shifts the signed-in member may book, best first."""
-    return shift_service.open_shifts_for_member(
+    return cover_service.open_shifts_for_member(
         session, actor, from_date=from_date, to_date=to_date, role=profession, client_id=client_id, kind=kind
     )
 
@@ -46,7 +46,7 @@ def list_shifts(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
 ):
-    return shift_service.list_shifts(
+    return cover_service.list_shifts(
         session,
         actor,
         status=status,
@@ -61,13 +61,13 @@ def list_shifts(
 
 @router.get("/{shift_id}", response_model=ShiftPublic)
 def read_shift(shift_id: Id, actor: CurrentActor, session: SessionDep):
-    return shift_service.get_shift(session, actor, shift_id)
+    return cover_service.get_shift(session, actor, shift_id)
 
 
 @router.get("/{shift_id}/history")
 def shift_history(shift_id: Id, actor: CurrentActor, session: SessionDep) -> list[dict]:
     """The shift's append-only history: who, when, from what to what."""
-    return shift_service.shift_history(session, actor, shift_id)
+    return cover_service.shift_history(session, actor, shift_id)
 
 
 @router.post("/{shift_id}/book", response_model=BookingPublic, status_code=201, responses=errors(409))
@@ -86,15 +86,15 @@ def book(
 
 @router.get("/{shift_id}/candidates", response_model=Candidates)
 def candidates(shift_id: Id, actor: CurrentActor, session: SessionDep):
-    return shift_service.candidates(session, actor, shift_id)
+    return cover_service.candidates(session, actor, shift_id)
 
 
 @router.get("/{shift_id}/cancellation-terms", response_model=CancellationTerms)
 def cancellation_terms(shift_id: Id, actor: CurrentActor, session: SessionDep):
     """What cancelling now would cost the client (shown before they confirm)."""
-    return shift_service.cancellation_terms(session, actor, shift_id)
+    return booking_service.cancellation_terms(session, actor, shift_id)
 
 
 @router.post("/{shift_id}/cancel", response_model=CancellationTerms, responses=errors(409))
 def cancel_shift(shift_id: Id, actor: CurrentActor, session: SessionDep, data: CancelIn | None = None):
-    return shift_service.cancel_shift(session, actor, shift_id, reason=data.reason if data else None)
+    return booking_service.cancel_shift(session, actor, shift_id, reason=data.reason if data else None)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
+from coop.access import Actor
 from coop.auth.models import User, UserRole
-from coop.auth.policy import Actor
 from coop.auth.security import hash_password, verify_password
 from coop.clock import utcnow
 from coop.enums import Role

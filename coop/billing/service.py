@@ -19,7 +19,7 @@ from fractions import Fraction
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from coop.auth.policy import Actor, require_role
+from coop.access import Actor, require_role
 from coop.billing import rules
 from coop.billing.models import (
     COUNTER_NAME,

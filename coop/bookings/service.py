@@ -15,19 +15,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from coop import history
-from coop.auth.policy import OVERSIGHT, STAFF, Actor, require_client_access, require_role
-from coop.bookings.models import Booking, IdempotencyRecord, Timesheet
-from coop.bookings.schemas import BookingPublic, ResolveIn, TimesheetIn, TimesheetPublic
+from coop.access import OVERSIGHT, Actor, require_client_access, require_role
+from coop.bookings import facts
+from coop.bookings import rules as booking_rules
+from coop.bookings.models import Booking, CancellationCharge, IdempotencyRecord, Timesheet
+from coop.bookings.schemas import BookingPublic
 from coop.clients.models import Client
-from coop.clock import LONDON, elapsed_minutes, utcnow
-from coop.enums import Role
+from coop.clock import elapsed_minutes, utcnow
+from coop.eligibility import rules as eligibility
+from coop.enums import ClientKind, Role
 from coop.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from coop.members.models import Member
 from coop.notify import service as notify
 from coop.policy import Policy, get_policy
-from coop.shifts import eligibility, facts
 from coop.shifts import service as shift_service
-from coop.shifts.models import Shift
+from coop.shifts.models import Shift, ShiftRequest
+from coop.shifts.schemas import (
+    CancellationTerms,
+)
+from coop.shifts.timing import DEFAULT_PATTERNS, local_span
 
 BOOK = "book_shift"
 
@@ -358,336 +364,126 @@ def cancel_booking(
 # Timesheets -------------------------------------------------------------------------------------
 
 
-def _worked(started_at: datetime, ended_at: datetime, break_minutes: int | None, policy: Policy) -> tuple[int, int]:
-    """RULES §0.6: a 20-minute unpaid break on any shift over 6 h unless the timesheet says otherwise."""
-    elapsed = elapsed_minutes(started_at, ended_at)
-    if break_minutes is None:
-        break_minutes = policy.break_minutes if elapsed > policy.break_after_hours * 60 else 0
-    if break_minutes >= elapsed:
-        raise InvalidInput("The break is as long as the shift.", field="break_minutes")
-    return break_minutes, elapsed - break_minutes
-
-
-def _sheet_rows(session: Session, sheets: list[Timesheet]) -> list[TimesheetPublic]:
-    if not sheets:
-        return []
-    members = dict(
-        session.exec(select(Member.id, Member.name).where(col(Member.id).in_({t.member_id for t in sheets}))).all()
-    )
-    clients = dict(
-        session.exec(select(Client.id, Client.name).where(col(Client.id).in_({t.client_id for t in sheets}))).all()
-    )
-    shift_of = dict(
-        session.exec(
-            select(Booking.id, Booking.shift_id).where(col(Booking.id).in_([t.booking_id for t in sheets]))
-        ).all()
-    )
-    return [
-        TimesheetPublic(
-            id=t.id,
-            booking_id=t.booking_id,
-            shift_id=shift_of[t.booking_id],
-            member_id=t.member_id,
-            member_name=members[t.member_id],
-            client_id=t.client_id,
-            client_name=clients[t.client_id],
-            started_at=t.started_at,
-            ended_at=t.ended_at,
-            break_minutes=t.break_minutes,
-            worked_minutes=t.worked_minutes,
-            status=t.status,
-            submitted_at=t.submitted_at,
-            decided_at=t.decided_at,
-            query_comment=t.query_comment,
-            resolution_comment=t.resolution_comment,
-        )
-        for t in sheets
-    ]
-
-
-def _sheet_data(session: Session, sheet: Timesheet, shift: Shift, **extra) -> dict:
-    return {
-        "client": session.get(Client, sheet.client_id).name,
-        "member": session.get(Member, sheet.member_id).name,
-        "starts_at": shift.starts_at.isoformat(),
-        "hours": f"{sheet.worked_minutes / 60:.2f}",
-        **extra,
-    }
-
-
-def submit_timesheet(
-    session: Session, actor: Actor, booking_id: int, data: TimesheetIn, *, policy: Policy | None = None
-) -> TimesheetPublic:
-    """After the shift the member says when they started, finished and how long their unpaid break was."""
-    policy = policy or get_policy()
-    booking, shift = _load_booking(session, actor, booking_id)
-    if not (actor.is_staff or actor.member_id == booking.member_id):
-        raise PermissionDenied("Only the member who worked the shift (or a coordinator) submits its timesheet.")
-    if booking.status == "cancelled":
-        raise Conflict("The booking was cancelled.", code="booking_cancelled")
-    now = utcnow()
-    if now < shift.starts_at:
-        raise Conflict("A timesheet can be submitted once the shift has started.", code="shift_not_started")
-    if abs(data.started_at - shift.starts_at) > timedelta(hours=6) or data.ended_at > now + timedelta(minutes=5):
-        raise InvalidInput("The times are far from the booked shift, or in the future.", field="started_at")
-    break_minutes, worked = _worked(data.started_at, data.ended_at, data.break_minutes, policy)
-    sheet = session.exec(select(Timesheet).where(Timesheet.booking_id == booking.id)).first()
-    if sheet is not None and sheet.status in ("approved", "resolved"):
-        raise Conflict("This timesheet is already approved.", code="timesheet_approved")
-    previous = None
-    if sheet is None:
-        sheet = Timesheet(
-            booking_id=booking.id,
-            member_id=booking.member_id,
-            client_id=shift.client_id,
-            started_at=data.started_at,
-            ended_at=data.ended_at,
-            break_minutes=break_minutes,
-            worked_minutes=worked,
-            status="submitted",
-            submitted_at=now,
-        )
-    else:
-        previous = {
-            "status": sheet.status,
-            "started_at": sheet.started_at.isoformat(),
-            "ended_at": sheet.ended_at.isoformat(),
-            "break_minutes": sheet.break_minutes,
-        }
-        sheet.started_at, sheet.ended_at, sheet.break_minutes, sheet.worked_minutes = (
-            data.started_at,
-            data.ended_at,
-            break_minutes,
-            worked,
-        )
-        sheet.status, sheet.submitted_at = "submitted", now
-    session.add(sheet)
-    session.flush()
-    history.record(
-        session,
-        actor_user_id=actor.user_id,
-        entity="timesheet",
-        entity_id=sheet.id,
-        action="submitted" if previous is None else "resubmitted",
-        from_state=previous["status"] if previous else None,
-        to_state="submitted",
-        data={"previous": previous} if previous else {"worked_minutes": worked},
-    )
-    notify.to_client(session, shift.client_id, "timesheet_submitted", _sheet_data(session, sheet, shift))
-    session.commit()
-    return _sheet_rows(session, [sheet])[0]
-
-
-def _load_sheet(session: Session, actor: Actor, timesheet_id: int) -> tuple[Timesheet, Shift]:
-    sheet = session.get(Timesheet, timesheet_id)
-    if sheet is None:
-        raise NotFound(f"No timesheet {timesheet_id}.")
-    booking, shift = _load_booking(session, actor, sheet.booking_id)
-    return sheet, shift
-
-
-def _decide(session: Session, actor: Actor, timesheet_id: int) -> tuple[Timesheet, Shift]:
-    sheet, shift = _load_sheet(session, actor, timesheet_id)
-    if not actor.is_staff:
-        if not actor.has(Role.client):
-            raise PermissionDenied("The client's contact approves or queries timesheets.")
-        require_client_access(actor, sheet.client_id, oversight=False)
-    return sheet, shift
-
-
-def approve_timesheet(session: Session, actor: Actor, timesheet_id: int) -> TimesheetPublic:
-    sheet, shift = _decide(session, actor, timesheet_id)
-    if sheet.status != "submitted":
-        raise Conflict(
-            f"The timesheet is {sheet.status}; only a submitted one can be approved.", code=f"timesheet_{sheet.status}"
-        )
-    _approve(session, actor, sheet, shift, action="approved")
-    notify.to_member(session, sheet.member_id, "timesheet_approved", _sheet_data(session, sheet, shift))
-    session.commit()
-    return _sheet_rows(session, [sheet])[0]
-
-
-def _approve(session: Session, actor: Actor, sheet: Timesheet, shift: Shift, *, action: str, data: dict | None = None):
-    previous = sheet.status
-    sheet.status, sheet.decided_at, sheet.decided_by_user_id = "approved", utcnow(), actor.user_id
-    booking = session.get(Booking, sheet.booking_id)
-    booking.status = "completed"
-    session.add(sheet)
-    session.add(booking)
-    history.record(
-        session,
-        actor_user_id=actor.user_id,
-        entity="timesheet",
-        entity_id=sheet.id,
-        action=action,
-        from_state=previous,
-        to_state="approved",
-        data=data or {"worked_minutes": sheet.worked_minutes},
-    )
-    shift_service.move_shift(session, actor, shift, "completed", action="completed")
-
-
-def query_timesheet(session: Session, actor: Actor, timesheet_id: int, comment: str) -> TimesheetPublic:
-    sheet, shift = _decide(session, actor, timesheet_id)
-    if sheet.status != "submitted":
-        raise Conflict(
-            f"The timesheet is {sheet.status}; only a submitted one can be queried.", code=f"timesheet_{sheet.status}"
-        )
-    sheet.status, sheet.query_comment = "queried", comment
-    sheet.decided_at, sheet.decided_by_user_id = utcnow(), actor.user_id
-    session.add(sheet)
-    history.record(
-        session,
-        actor_user_id=actor.user_id,
-        entity="timesheet",
-        entity_id=sheet.id,
-        action="queried",
-        from_state="submitted",
-        to_state="queried",
-        data={"comment": comment},
-    )
-    notify.to_member(session, sheet.member_id, "timesheet_queried", _sheet_data(session, sheet, shift, comment=comment))
-    session.commit()
-    return _sheet_rows(session, [sheet])[0]
-
-
-def resolve_timesheet(
-    session: Session, actor: Actor, timesheet_id: int, data: ResolveIn, *, policy: Policy | None = None
-) -> TimesheetPublic:
-    """A coordinator settles a queried timesheet, correcting it if need be; the old values stay in history."""
-    require_role(actor, *STAFF)
-    policy = policy or get_policy()
-    sheet, shift = _load_sheet(session, actor, timesheet_id)
-    if sheet.status != "queried":
-        raise Conflict(
-            f"The timesheet is {sheet.status}; only a queried one is resolved.", code=f"timesheet_{sheet.status}"
-        )
-    started = data.started_at or sheet.started_at
-    ended = data.ended_at or sheet.ended_at
-    if ended <= started:
-        raise InvalidInput("ended_at must be after started_at", field="ended_at")
-    break_minutes, worked = _worked(
-        started, ended, data.break_minutes if data.break_minutes is not None else sheet.break_minutes, policy
-    )
-    before = {
-        "started_at": sheet.started_at.isoformat(),
-        "ended_at": sheet.ended_at.isoformat(),
-        "break_minutes": sheet.break_minutes,
-        "worked_minutes": sheet.worked_minutes,
-    }
-    sheet.started_at, sheet.ended_at, sheet.break_minutes, sheet.worked_minutes = started, ended, break_minutes, worked
-    sheet.resolution_comment = data.comment
-    _approve(
-        session,
-        actor,
-        sheet,
-        shift,
-        action="resolved",
-        data={"before": before, "worked_minutes": worked, "comment": data.comment},
-    )
-    notify.to_member(session, sheet.member_id, "timesheet_resolved", _sheet_data(session, sheet, shift))
-    session.commit()
-    return _sheet_rows(session, [sheet])[0]
-
-
-def list_timesheets(
-    session: Session,
-    actor: Actor,
-    *,
-    status: str | None = None,
-    client_id: int | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[TimesheetPublic]:
-    query = select(Timesheet)
-    if actor.roles & OVERSIGHT:
-        if client_id is not None:
-            query = query.where(Timesheet.client_id == client_id)
-    elif actor.has(Role.client):
-        query = query.where(Timesheet.client_id == actor.client_id)
-    elif actor.has(Role.member) and actor.member_id is not None:
-        query = query.where(Timesheet.member_id == actor.member_id)
-    else:
-        raise PermissionDenied("You have no timesheets.")
-    if status:
-        query = query.where(Timesheet.status == status)
-    rows = session.exec(query.order_by(col(Timesheet.submitted_at).desc()).offset(offset).limit(limit)).all()
-    return _sheet_rows(session, list(rows))
-
-
-def get_timesheet(session: Session, actor: Actor, timesheet_id: int) -> TimesheetPublic:
-    sheet, _shift = _load_sheet(session, actor, timesheet_id)
-    return _sheet_rows(session, [sheet])[0]
-
-
 # The member's calendar --------------------------------------------------------------------------
 
 
-def calendar_url(session: Session, actor: Actor, public_url: str) -> str:
-    require_role(actor, Role.member)
-    member = session.get(Member, actor.member_id)
-    return f"{public_url.rstrip('/')}/calendar/{member.calendar_token}.ics"
+def _terms(session: Session, shift: Shift, booking: Booking | None, policy: Policy, now: datetime) -> CancellationTerms:
+    """RULES §0.7: inside the notice period the client pays the lesser of the booked time and 4 h (a half day
+    for schools); no charge when no one was booked."""
+    client = session.get(Client, shift.client_id)
+    notice = booking_rules.notice_hours(client.cancellation_notice_hours, policy)
+    late = booking is not None and booking_rules.cancelled_late(
+        starts_at=shift.starts_at, cancelled_at=now, notice_hours=notice
+    )
+    if not late:
+        return CancellationTerms(shift_id=shift.id, late=False, notice_hours=notice, charge_minutes=0, basis="")
+    school_day = None
+    if client.kind == ClientKind.school:
+        _label, starts, ends = shift_service.patterns_for(session, client).get(
+            "full_day", DEFAULT_PATTERNS[ClientKind.school]["full_day"]
+        )
+        school_day = elapsed_minutes(*local_span(shift.local_date, starts, ends))
+    charge = booking_rules.late_cancellation_charge(
+        client_kind=client.kind,
+        booked_minutes=elapsed_minutes(shift.starts_at, shift.ends_at),
+        school_day_minutes=school_day,
+        policy=policy,
+    )
+    return CancellationTerms(
+        shift_id=shift.id, late=True, notice_hours=notice, charge_minutes=charge.charge_minutes, basis=charge.basis
+    )
 
 
-def _ics_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,").replace("\n", r"\n")
+def live_booking(session: Session, shift_id: int) -> Booking | None:
+    return session.exec(select(Booking).where(Booking.shift_id == shift_id, Booking.status != "cancelled")).first()
 
 
-def _ics_time(at: datetime) -> str:
-    return at.astimezone(LONDON).strftime("%Y%m%dT%H%M%S")
+def cancellation_terms(
+    session: Session, actor: Actor, shift_id: int, *, policy: Policy | None = None
+) -> CancellationTerms:
+    shift = shift_service.load_shift(session, shift_id)
+    require_client_access(actor, shift.client_id)
+    return _terms(session, shift, live_booking(session, shift.id), policy or get_policy(), utcnow())
 
 
-def calendar_feed(session: Session, token: str) -> str:
-    """The member's booked shifts as iCalendar (RFC 5545), found by the feed's secret token."""
-    member = session.exec(select(Member).where(Member.calendar_token == token)).first()
-    if member is None:
-        raise NotFound("No calendar at this address.")
-    since = utcnow() - timedelta(days=60)
-    rows = session.exec(
-        select(Booking, Shift, Client)
-        .join(Shift, Shift.id == Booking.shift_id)
-        .join(Client, Client.id == Shift.client_id)
-        .where(Booking.member_id == member.id, Booking.status != "cancelled", Booking.ends_at >= since)
-        .order_by(Booking.starts_at)
+def cancel_shift(
+    session: Session, actor: Actor, shift_id: int, *, reason: str | None = None, policy: Policy | None = None
+) -> CancellationTerms:
+    """The client (or a coordinator) cancels a shift; a member booked on it is told and released."""
+    terms = _cancel_locked(session, actor, shift_id, reason=reason, policy=policy or get_policy())
+    session.commit()
+    return terms
+
+
+def _cancel_locked(
+    session: Session, actor: Actor, shift_id: int, *, reason: str | None, policy: Policy
+) -> CancellationTerms:
+    """Cancel inside the caller's transaction (the caller commits)."""
+    shift_service.lock_shift(session, shift_id)
+    shift = shift_service.load_shift(session, shift_id)
+    require_client_access(actor, shift.client_id, oversight=False)
+    if shift.status not in shift_service.LIVE:
+        raise Conflict(f"The shift is already {shift.status}.", code=f"shift_{shift.status}")
+    now = utcnow()
+    if shift.ends_at <= now:
+        raise Conflict("The shift has already happened: it can no longer be cancelled.", code="shift_past")
+    booking = live_booking(session, shift.id)
+    terms = _terms(session, shift, booking, policy, now)
+    data = {"client": session.get(Client, shift.client_id).name, "starts_at": shift.starts_at.isoformat()}
+    if booking is not None:
+        booking.status, booking.cancelled_at = "cancelled", now
+        booking.cancelled_by_user_id, booking.cancel_reason = actor.user_id, reason or "cancelled by the client"
+        session.add(booking)
+        history.record(
+            session,
+            actor_user_id=actor.user_id,
+            entity="booking",
+            entity_id=booking.id,
+            action="cancelled_by_client",
+            from_state="booked",
+            to_state="cancelled",
+        )
+        notify.to_member(session, booking.member_id, "shift_cancelled_by_client", data)
+    if terms.late:
+        session.add(
+            CancellationCharge(
+                shift_id=shift.id,
+                client_id=shift.client_id,
+                booking_id=booking.id if booking else None,
+                charge_minutes=terms.charge_minutes,
+                basis=terms.basis,
+                notice_hours_given=booking_rules.notice_hours_given(starts_at=shift.starts_at, cancelled_at=now),
+                created_at=now,
+            )
+        )
+    shift_service.move_shift(
+        session,
+        actor,
+        shift,
+        "cancelled",
+        action="cancelled",
+        data={"reason": reason or "", "charge_minutes": terms.charge_minutes},
+    )
+    return terms
+
+
+def cancel_request(
+    session: Session, actor: Actor, request_id: int, *, reason: str | None = None
+) -> list[CancellationTerms]:
+    """Cancel every shift of a request still to come, all or nothing."""
+    request = session.get(ShiftRequest, request_id)
+    if request is None:
+        raise NotFound(f"No cover request {request_id}.")
+    require_client_access(actor, request.client_id, oversight=False)
+    now = utcnow()
+    shifts = session.exec(
+        select(Shift.id)
+        .where(Shift.request_id == request_id, col(Shift.status).in_(shift_service.LIVE), Shift.ends_at > now)
+        .order_by(Shift.id)
     ).all()
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Co-op cover//Shifts//EN",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ics_escape('Co-op shifts: ' + member.name)}",
-        "X-WR-TIMEZONE:Europe/London",
-        "BEGIN:VTIMEZONE",
-        "TZID:Europe/London",
-        "BEGIN:DAYLIGHT",
-        "TZOFFSETFROM:+0000",
-        "TZOFFSETTO:+0100",
-        "TZNAME:BST",
-        "DTSTART:19700329T010000",
-        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-        "END:DAYLIGHT",
-        "BEGIN:STANDARD",
-        "TZOFFSETFROM:+0100",
-        "TZOFFSETTO:+0000",
-        "TZNAME:GMT",
-        "DTSTART:19701025T020000",
-        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-        "END:STANDARD",
-        "END:VTIMEZONE",
-    ]
-    for booking, shift, client in rows:
-        where = ", ".join(p for p in (client.name, client.address, client.postcode) if p)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:booking-{booking.id}@coop-cover",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;TZID=Europe/London:{_ics_time(booking.starts_at)}",
-            f"DTEND;TZID=Europe/London:{_ics_time(booking.ends_at)}",
-            f"SUMMARY:{_ics_escape(client.name + ' (' + shift.kind.replace('_', ' ') + ')')}",
-            f"LOCATION:{_ics_escape(where)}",
-            "STATUS:CONFIRMED",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+    if not shifts:
+        raise Conflict("Nothing left to cancel in this request.", code="nothing_to_cancel")
+    policy = get_policy()
+    terms = [_cancel_locked(session, actor, shift_id, reason=reason, policy=policy) for shift_id in shifts]
+    session.commit()
+    return terms

@@ -6,9 +6,9 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from coop import history
+from coop.access import OVERSIGHT, STAFF, Actor, require_client_access, require_role
 from coop.auth import service as auth_service
 from coop.auth.models import User
-from coop.auth.policy import OVERSIGHT, STAFF, Actor, require_client_access, require_role
 from coop.clients.models import Client, ClientMemberList
 from coop.clients.schemas import (
     CONTACT_EDITABLE,

@@ -21,7 +21,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from coop.auth.policy import Actor, require_role
+from coop.access import Actor, require_role
 from coop.clock import utcnow
 from coop.enums import Role
 from coop.errors import Conflict, InvalidInput, NotFound

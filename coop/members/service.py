@@ -9,9 +9,9 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, delete, func, select
 
 from coop import history
+from coop.access import OVERSIGHT, STAFF, Actor, require_member_access, require_role
 from coop.auth import service as auth_service
 from coop.auth.models import User
-from coop.auth.policy import OVERSIGHT, STAFF, Actor, require_member_access, require_role
 from coop.clock import today_local, utcnow
 from coop.enums import MemberStatus, Role
 from coop.errors import Conflict, InvalidInput, NotFound, PermissionDenied

@@ -25,7 +25,7 @@ from fractions import Fraction
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from coop.auth.policy import Actor, require_role
+from coop.access import Actor, require_role
 from coop.bookings.models import Booking, Timesheet
 from coop.clients.models import Client
 from coop.clock import local_date, utcnow

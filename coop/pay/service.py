@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from coop.auth.policy import Actor, require_role
+from coop.access import Actor, require_role
 from coop.clock import local_date, utcnow
 from coop.enums import Profession, Role
 from coop.errors import Conflict, InvalidInput

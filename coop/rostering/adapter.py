@@ -13,13 +13,14 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 import scheduling
+from coop.bookings import facts
 from coop.clients.models import Client
 from coop.clock import LONDON, at_local, elapsed_minutes, utcnow
+from coop.eligibility import rules as eligibility
 from coop.enums import ClientKind, MemberStatus
 from coop.geo import distance_km
 from coop.members.models import Member
 from coop.policy import Policy
-from coop.shifts import eligibility, facts
 from coop.shifts.models import Shift, ShiftRequest
 from coop.shifts.timing import is_night
 

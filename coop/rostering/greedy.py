@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import copy
 
+from coop.eligibility import rules as eligibility
+from coop.eligibility.rules import HeldShift
 from coop.policy import Policy
 from coop.rostering.adapter import Built
-from coop.shifts import eligibility
-from coop.shifts.eligibility import HeldShift
 
 
 def first_roster(built: Built, policy: Policy) -> list[tuple[str, str]]:

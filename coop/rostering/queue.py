@@ -278,7 +278,7 @@ class RosterQueue:
     def _deliver_loop(self, sender) -> None:
         """Send the outbox every few seconds; queue credential reminders once a day."""
         from coop.clock import today_local
-        from coop.members.reminders import queue_expiry_reminders
+        from coop.notify.reminders import queue_expiry_reminders
 
         reminded_on = None
         while not self._stop.wait(5.0):

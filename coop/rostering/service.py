@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 import scheduling
 from coop import history
-from coop.auth.policy import OVERSIGHT, STAFF, Actor, require_role
+from coop.access import OVERSIGHT, STAFF, Actor, require_role
 from coop.bookings import service as booking_service
 from coop.clients.models import Client
 from coop.clock import utcnow

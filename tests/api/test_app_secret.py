@@ -14,12 +14,12 @@ from itsdangerous import TimestampSigner
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from api.cli import app as cli
-from api.main import create_app
+from cli.main import app as cli
 from coop.app_secret import UnsafeSecret, resolve_secret
 from coop.auth.security import issue_token
 from coop.config import Settings, get_settings
 from coop.db import make_engine
+from server.app import create_app
 from tests.conftest import SECRET
 from tests.factories import make_user
 from tests.unit.test_app_secret import OLD_DEV_SECRET

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from api.main import create_app
 from coop.config import Settings
 from coop.inputs import MAX_ID
+from server.app import create_app
 
 # A string is bounded by a length, a pattern, a fixed set of values or a parsed format (dates, times, e-mail).
 FORMATS = {"date", "date-time", "time", "email", "password"}

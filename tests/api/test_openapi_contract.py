@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlmodel import select
 
-from api.main import create_app
 from coop.auth.models import User
+from server.app import create_app
 from tests.conftest import _settings, bearer
 
 # A coordinator reaches every operation; a member and a client contact are refused most, and those refusals

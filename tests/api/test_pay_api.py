@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 from sqlmodel import select
 
-from coop.bookings import service as booking_service
+from coop.bookings import timesheets as timesheet_service
 from coop.clock import LONDON, today_local, travel_to
 from coop.pay import service as pay_service
 from coop.pay.models import PayLine, PayRun
@@ -28,7 +28,7 @@ def people(session):
     nurse = make_member(session, with_user=True, email="nurse@tests.coop", grade="5", payroll_reference="PR-1")
     other = make_member(session, with_user=True, email="other@tests.coop", grade="5")
     sheet = worked_timesheet(session, nurse, ward, *NIGHT, 30)
-    booking_service.approve_timesheet(session, COORDINATOR, sheet.id)
+    timesheet_service.approve_timesheet(session, COORDINATOR, sheet.id)
     people = dict(
         coordinator=bearer(make_user(session, roles={"coordinator"}, email="coord@tests.coop")),
         board=bearer(make_user(session, roles={"board"}, email="board@tests.coop")),

@@ -87,7 +87,7 @@ def _solve_roster_runs(app, stop: threading.Event) -> None:
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     import uvicorn
 
-    from api.main import create_app
+    from server.app import create_app
 
     database_url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.db'}"
     upgrade(database_url)

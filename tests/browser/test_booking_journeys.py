@@ -15,8 +15,8 @@ from coop.auth.models import User
 from coop.bookings import service as booking_service
 from coop.bookings.models import Timesheet
 from coop.clock import LONDON, travel_to
+from coop.cover import service as cover_service
 from coop.db import make_engine
-from coop.shifts import service as shift_service
 from tests.browser.conftest import SCREENSHOTS, axe_violations, describe, sign_in
 
 pytestmark = pytest.mark.browser
@@ -40,9 +40,9 @@ def _book_someone(live_server, request_id: int) -> str:
 
     def work(session: Session) -> str:
         coordinator = _actor(session, "coordinator@demo.coop")
-        cover = shift_service.get_request(session, coordinator, request_id)
+        cover = cover_service.get_request(session, coordinator, request_id)
         shift = cover.shifts[0]
-        best = shift_service.candidates(session, coordinator, shift.id).eligible[0]
+        best = cover_service.candidates(session, coordinator, shift.id).eligible[0]
         booking_service.book_shift(session, coordinator, shift.id, member_id=best.member_id)
         return best.name
 
@@ -213,7 +213,7 @@ def _ids(live_server) -> dict[str, int]:
     def work(session: Session) -> dict[str, int]:
         teacher, ward = _actor(session, "teacher@demo.coop"), _actor(session, "ward@demo.coop")
         booking = booking_service.my_bookings(session, teacher)[0]
-        requests, _count = shift_service.list_requests(session, ward, status="booked")
+        requests, _count = cover_service.list_requests(session, ward, status="booked")
         shift = next(s for r in requests for s in r.shifts if s.status == "booked")
         return {"booking": booking.id, "request": shift.request_id, "shift": shift.id}
 

@@ -18,9 +18,9 @@ from coop.auth import service as auth_service
 from coop.auth.models import User
 from coop.clients.models import Client
 from coop.clock import today_local, utcnow
+from coop.cover import service as cover_service
 from coop.db import make_engine
 from coop.rostering import service as roster_service
-from coop.shifts import service as shift_service
 from coop.shifts.models import Shift
 from tests.browser.conftest import axe_violations, describe, sign_in
 
@@ -48,7 +48,7 @@ def _urgent_choice(live_server) -> tuple[int, str]:
             for shift in shifts:
                 if shift.client_id in contacts:
                     continue
-                found = shift_service.candidates(session, actor, shift.id)
+                found = cover_service.candidates(session, actor, shift.id)
                 chosen = [c for c in found.eligible if c.member_id not in demo_members]
                 if chosen and found.ineligible:
                     return shift.id, chosen[0].name

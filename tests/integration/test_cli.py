@@ -9,7 +9,7 @@ from sqlmodel import Session, SQLModel, func, select
 from typer.testing import CliRunner
 
 import coop.models  # noqa: F401
-from api.cli import app
+from cli.main import app
 from coop.auth.models import User
 from coop.config import get_settings
 from coop.db import make_engine

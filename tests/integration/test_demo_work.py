@@ -8,15 +8,16 @@ from datetime import UTC, timedelta
 from sqlmodel import Session, col, func, select
 
 import demo
+from coop.bookings import facts
 from coop.bookings.models import Booking, CancellationCharge, Timesheet
 from coop.clients.models import Client
 from coop.clock import today_local, travel_to
 from coop.db import make_engine
+from coop.eligibility import rules as eligibility
 from coop.enums import ClientKind
 from coop.members.models import Member
 from coop.migrate import upgrade
 from coop.policy import get_policy
-from coop.shifts import eligibility, facts
 from coop.shifts.models import Shift, ShiftRequest
 from tests.conftest import sign_in
 

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from coop.auth.policy import Actor
+from coop.access import Actor
 from coop.errors import Conflict, InvalidInput
 from coop.ledger import service
 from coop.ledger.accounts import BY_CODE, CHART

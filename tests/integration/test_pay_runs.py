@@ -10,8 +10,8 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import Session, select
 
-from coop.auth.policy import Actor
-from coop.bookings import service as booking_service
+from coop.access import Actor
+from coop.bookings import timesheets as timesheet_service
 from coop.bookings.models import Booking, Timesheet
 from coop.clock import LONDON, elapsed_minutes, local_date, utcnow
 from coop.enums import Role
@@ -80,7 +80,7 @@ def approved_night(session: Session, **member_kw):
     member = factories.make_member(session, grade="5", **member_kw)
     ward = factories.make_client(session, kind="ward")
     sheet = worked_timesheet(session, member, ward, *NIGHT, 30)
-    booking_service.approve_timesheet(session, COORDINATOR, sheet.id)
+    timesheet_service.approve_timesheet(session, COORDINATOR, sheet.id)
     return member, sheet
 
 
@@ -238,7 +238,7 @@ def test_pay_approved_late_is_taken_by_the_next_run_never_dropped(session):
     ward = factories.make_client(session, kind="ward")
     later_night = (datetime(2026, 10, 29, 20, tzinfo=LONDON), datetime(2026, 10, 30, 8, tzinfo=LONDON))
     later = worked_timesheet(session, member, ward, *later_night, 30)
-    booking_service.approve_timesheet(session, COORDINATOR, later.id)
+    timesheet_service.approve_timesheet(session, COORDINATOR, later.id)
     run = payroll.create_pay_run(session=session, actor=COORDINATOR, period_start=WEEK[0], period_end=WEEK[1])
     assert {x.timesheet_id for x in session.exec(select(PayLine).where(PayLine.pay_run_id == run.id))} == {sheet.id}
     next_run = payroll.create_pay_run(

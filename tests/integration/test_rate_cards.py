@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from coop.auth.policy import Actor
+from coop.access import Actor
 from coop.clock import LONDON
 from coop.enums import Role
 from coop.errors import Conflict, InvalidInput, PermissionDenied

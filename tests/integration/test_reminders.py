@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from coop.clock import today_local
-from coop.members.reminders import queue_expiry_reminders
 from coop.notify.models import Notification
+from coop.notify.reminders import queue_expiry_reminders
 from tests.factories import make_member
 
 

@@ -19,11 +19,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from api.main import create_app
 from coop.clock import LONDON, today_local
 from coop.config import Settings
 from coop.rostering.models import RosterRun
 from coop.rostering.service import next_week
+from server.app import create_app
 from tests.conftest import POSTGRES_URL, SECRET, bearer, sign_in
 from tests.factories import make_client, make_member, make_user
 
@@ -115,7 +115,7 @@ def worker_process(url: str, log: Path) -> Iterator[subprocess.Popen]:
     env = os.environ | {"COOP_DATABASE_URL": url, "COOP_SECRET_KEY": SECRET, "COOP_MAIL_SENDER": "log"} | FAST_SWEEPS
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "worker"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "cli.main", "worker"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     try:
         yield process

@@ -16,7 +16,7 @@ def _codes_given_by(path: str) -> set[str]:
 
 
 def test_every_code_the_eligibility_rules_give_is_defined_in_the_engines_reasons():
-    given = _codes_given_by("coop/shifts/eligibility.py") | _codes_given_by("coop/members/rules.py")
+    given = _codes_given_by("coop/eligibility/rules.py") | _codes_given_by("coop/members/rules.py")
     defined = {v for k, v in vars(reasons).items() if k.isupper()}
     assert given and given <= defined, sorted(given - defined)
 

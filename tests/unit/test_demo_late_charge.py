@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from coop.clients.models import Client
+from coop.eligibility.rules import ShiftFacts
 from coop.enums import ClientKind, Profession
 from coop.policy import Policy
-from coop.shifts.eligibility import ShiftFacts
 from coop.shifts.timing import DEFAULT_PATTERNS, local_span
 from demo.work import late_charge_row
 

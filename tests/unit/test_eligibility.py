@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from coop.clock import LONDON
+from coop.eligibility.rules import HeldShift, MemberFacts, ShiftFacts, check
 from coop.policy import Policy
-from coop.shifts.eligibility import HeldShift, MemberFacts, ShiftFacts, check
 from coop.shifts.timing import is_night, local_span, working_days
 
 POLICY = Policy()

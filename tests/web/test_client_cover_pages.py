@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 
 from coop.auth import service as auth_service
 from coop.auth.models import User
-from coop.bookings import service as booking_service
+from coop.bookings import timesheets as timesheet_service
 from coop.bookings.models import CancellationCharge, Timesheet
 from coop.bookings.schemas import TimesheetIn
 from coop.clock import LONDON, today_local, travel_to
-from coop.shifts import service as shift_service
+from coop.cover import service as cover_service
 from coop.shifts.models import Shift, ShiftRequest
 from demo import DEMO_PASSWORD
 from tests.web.conftest import csrf_from, post_form, sign_in
@@ -34,7 +34,7 @@ def _actor(app, email: str):
 def _next_booked_shift(app, email: str):
     actor = _actor(app, email)
     with Session(app.state.engine, expire_on_commit=False) as db:
-        shifts = shift_service.list_shifts(db, actor, status="booked", from_date=today_local()).data
+        shifts = cover_service.list_shifts(db, actor, status="booked", from_date=today_local()).data
         return next(s for s in shifts if s.member_name)
 
 
@@ -187,7 +187,7 @@ def _one_more_submitted_timesheet(app, shift) -> None:
     with Session(app.state.engine, expire_on_commit=False) as db:
         user = db.exec(select(User).where(User.member_id == shift.member_id)).one()
         member = auth_service.actor_for(db, user)
-        booking_service.submit_timesheet(
+        timesheet_service.submit_timesheet(
             db, member, shift.booking_id, TimesheetIn(started_at=shift.starts_at, ended_at=shift.ends_at)
         )
 

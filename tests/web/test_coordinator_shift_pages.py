@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from coop.auth.models import User
 from coop.auth.service import actor_for
-from coop.bookings import service as booking_service
-from coop.shifts import service as shift_service
+from coop.bookings import timesheets as timesheet_service
+from coop.cover import service as cover_service
 from demo import DEMO_PASSWORD
 from tests.web.conftest import post_form, sign_in
 
@@ -75,7 +75,7 @@ def test_an_urgent_shift_lists_ranked_and_ineligible_members(coordinator):
 def test_a_coordinator_books_a_member_on_their_behalf(coordinator, demo_app):
     shift_id = _urgent_shift_id(coordinator)
     with Session(demo_app.state.engine) as session:
-        found = shift_service.candidates(session, _staff(demo_app, session), shift_id)
+        found = cover_service.candidates(session, _staff(demo_app, session), shift_id)
     first = found.eligible[0]
     response = post_form(
         coordinator,
@@ -87,14 +87,14 @@ def test_a_coordinator_books_a_member_on_their_behalf(coordinator, demo_app):
     assert f"{first.name} is booked on this shift." in response.text
     assert f"Booked: {first.name}" in response.text
     with Session(demo_app.state.engine) as session:
-        shift = shift_service.get_shift(session, _staff(demo_app, session), shift_id)
+        shift = cover_service.get_shift(session, _staff(demo_app, session), shift_id)
     assert shift.status == "booked" and shift.member_id == first.member_id
 
 
 def test_a_booking_the_rules_refuse_is_explained_in_plain_words(coordinator, demo_app):
     shift_id = _urgent_shift_id(coordinator)
     with Session(demo_app.state.engine) as session:
-        found = shift_service.candidates(session, _staff(demo_app, session), shift_id)
+        found = cover_service.candidates(session, _staff(demo_app, session), shift_id)
     refused = found.ineligible[0]
     response = post_form(
         coordinator,
@@ -137,5 +137,5 @@ def test_a_coordinator_resolves_a_queried_timesheet(coordinator, demo_app):
     assert done.status_code == 200 and "The timesheet is resolved and approved." in done.text
     assert f"/coordinator/timesheets/{sheet_id}/resolve" not in done.text
     with Session(demo_app.state.engine) as session:
-        sheet = booking_service.get_timesheet(session, _staff(demo_app, session), sheet_id)
+        sheet = timesheet_service.get_timesheet(session, _staff(demo_app, session), sheet_id)
     assert sheet.status == "approved" and sheet.resolution_comment == "Agreed with the ward: 15:00."

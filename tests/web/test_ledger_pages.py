@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from coop.auth.policy import SYSTEM
+from coop.access import SYSTEM
 from coop.ledger import service as ledger_service
 from coop.ledger.models import JournalEntry
 from coop.ledger.rules import Line

@@ -14,7 +14,7 @@ from coop.auth.models import User
 from coop.bookings import service as booking_service
 from coop.bookings.models import Booking, Timesheet
 from coop.clock import travel_to
-from coop.shifts import service as shift_service
+from coop.cover import service as cover_service
 from demo import DEMO_PASSWORD
 from tests.web.conftest import csrf_from, post_form, sign_in
 
@@ -82,7 +82,7 @@ def test_a_taken_shift_says_so_in_plain_words(demo_app):
             shift_id, key, other = next(
                 (sid, k, c)
                 for sid, k in offered
-                for c in shift_service.candidates(db, coordinator, int(sid)).eligible
+                for c in cover_service.candidates(db, coordinator, int(sid)).eligible
                 if c.member_id != nurse.member_id
             )
             booking_service.book_shift(db, coordinator, int(shift_id), member_id=other.member_id)
@@ -197,7 +197,7 @@ def test_the_shift_pages_speak_welsh(demo_app):
 def test_the_open_shifts_filters_narrow_the_list_by_date_client_and_kind(demo_app):
     nurse = _actor(demo_app, "nurse@demo.coop")
     with Session(demo_app.state.engine, expire_on_commit=False) as db:
-        offered = shift_service.open_shifts_for_member(db, nurse, limit=10_000)
+        offered = cover_service.open_shifts_for_member(db, nurse, limit=10_000)
     with TestClient(demo_app) as client:
         _member(client, "nurse@demo.coop")
 

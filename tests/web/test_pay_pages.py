@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from coop.bookings import service as booking_service
+from coop.bookings import timesheets as timesheet_service
 from coop.pay import service as pay_service
 from coop.pay.models import PayRun
 from tests import factories
@@ -22,7 +22,7 @@ def night(session):
     member = factories.make_member(session, with_user=True, grade="5", payroll_reference="PR-9")
     ward = factories.make_client(session, kind="ward")
     sheet = worked_timesheet(session, member, ward, *NIGHT, 30)
-    booking_service.approve_timesheet(session, COORDINATOR, sheet.id)
+    timesheet_service.approve_timesheet(session, COORDINATOR, sheet.id)
     coordinator = factories.make_user(session, roles={"coordinator"})
     return member, coordinator
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from coop.config import Settings
+from server.app import create_app
 from tests import factories
 from tests.conftest import SECRET
 from tests.web.conftest import csrf_from, post_form, sign_in

@@ -13,9 +13,11 @@ from fastapi import Depends, Query
 from pydantic import ValidationError
 
 from coop.bookings import service as booking_service
+from coop.bookings import timesheets as timesheet_service
 from coop.bookings.schemas import QueryIn
 from coop.clients import service as client_service
 from coop.clock import to_local, today_local, utcnow
+from coop.cover import service as cover_service
 from coop.errors import DomainError, PermissionDenied
 from coop.inputs import Id
 from coop.members.grades import GRADES
@@ -170,7 +172,7 @@ def request_cover(page: ClientPage, form: Form):
                 page.errors.setdefault(FIELD_ON_FORM.get(field, field), page._(message))
         else:
             try:
-                created = shift_service.create_request(page.db, page.actor, data)
+                created = cover_service.request_public(page.db, shift_service.create_request(page.db, page.actor, data))
             except DomainError as error:
                 page.db.rollback()
                 text = page.fail(error)
@@ -207,7 +209,7 @@ def _context(page: Page) -> dict[str, Any]:
 
 @router.get("/requests")
 def requests(page: ClientPage, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
-    rows, count = shift_service.list_requests(
+    rows, count = cover_service.list_requests(
         page.db, page.actor, client_id=_client_id(page), limit=PER_PAGE, offset=(page_number - 1) * PER_PAGE
     )
     return page.render(
@@ -222,7 +224,7 @@ def requests(page: ClientPage, page_number: Annotated[int, Query(alias="page", g
 @router.get("/requests/{request_id}")
 def request_detail(page: ClientPage, request_id: Id):
     _client_id(page)
-    cover_request = shift_service.get_request(page.db, page.actor, request_id)
+    cover_request = cover_service.get_request(page.db, page.actor, request_id)
     return page.render("client/request.html", cover_request=cover_request, **_context(page))
 
 
@@ -231,10 +233,10 @@ def request_detail(page: ClientPage, request_id: Id):
 
 def _cancel_page(page: Page, shift_id: Id, reason: str = "", status_code: int = 200):
     _client_id(page)
-    shift = shift_service.get_shift(page.db, page.actor, shift_id)
+    shift = cover_service.get_shift(page.db, page.actor, shift_id)
     if shift.client_id != page.actor.client_id:
         raise PermissionDenied("This shift is another client's.")
-    terms = shift_service.cancellation_terms(page.db, page.actor, shift_id)
+    terms = booking_service.cancellation_terms(page.db, page.actor, shift_id)
     return page.render(
         "client/cancel_shift.html",
         status_code=status_code,
@@ -255,9 +257,9 @@ def confirm_cancel(page: ClientPage, shift_id: Id):
 def cancel_shift(page: ClientPage, shift_id: Id, form: Form):
     _client_id(page)
     reason = str(form.get("reason") or "").strip()[:300]
-    shift = shift_service.get_shift(page.db, page.actor, shift_id)
+    shift = cover_service.get_shift(page.db, page.actor, shift_id)
     try:
-        terms = shift_service.cancel_shift(page.db, page.actor, shift_id, reason=reason or None)
+        terms = booking_service.cancel_shift(page.db, page.actor, shift_id, reason=reason or None)
     except DomainError as error:
         page.db.rollback()
         if error.code in ("forbidden", "not_found"):
@@ -279,11 +281,11 @@ def cancel_shift(page: ClientPage, shift_id: Id, form: Form):
 
 def _timesheets(page: Page, values: dict[str, str] | None = None, status_code: int = 200):
     _client_id(page)
-    waiting = booking_service.list_timesheets(page.db, page.actor, status="submitted")
-    decided = [t for t in booking_service.list_timesheets(page.db, page.actor, limit=50) if t.status != "submitted"][
+    waiting = timesheet_service.list_timesheets(page.db, page.actor, status="submitted")
+    decided = [t for t in timesheet_service.list_timesheets(page.db, page.actor, limit=50) if t.status != "submitted"][
         :RECENT_DECIDED
     ]
-    shifts = {t.shift_id: shift_service.get_shift(page.db, page.actor, t.shift_id) for t in waiting}
+    shifts = {t.shift_id: cover_service.get_shift(page.db, page.actor, t.shift_id) for t in waiting}
     return page.render(
         "client/timesheets.html",
         status_code=status_code,
@@ -304,7 +306,7 @@ def timesheets(page: ClientPage):
 def approve(page: ClientPage, timesheet_id: Id):
     _client_id(page)
     try:
-        sheet = booking_service.approve_timesheet(page.db, page.actor, timesheet_id)
+        sheet = timesheet_service.approve_timesheet(page.db, page.actor, timesheet_id)
     except DomainError as error:
         page.db.rollback()
         if error.code in ("forbidden", "not_found"):
@@ -326,7 +328,7 @@ def query(page: ClientPage, timesheet_id: Id, form: Form):
         page.errors[field] = page._("Say what is wrong with the timesheet, so the member and the co-op can check it.")
         return _timesheets(page, {field: comment}, status_code=422)
     try:
-        sheet = booking_service.query_timesheet(page.db, page.actor, timesheet_id, data.comment)
+        sheet = timesheet_service.query_timesheet(page.db, page.actor, timesheet_id, data.comment)
     except DomainError as error:
         page.db.rollback()
         if error.code in ("forbidden", "not_found"):

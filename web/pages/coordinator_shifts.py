@@ -11,12 +11,13 @@ from fastapi import Depends
 from pydantic import ValidationError
 
 from coop.bookings import service as booking_service
+from coop.bookings import timesheets as timesheet_service
 from coop.bookings.schemas import ResolveIn
 from coop.clock import LONDON, today_local, utcnow
+from coop.cover import service as cover_service
 from coop.errors import DomainError
 from coop.inputs import MAX_ID, Id
 from coop.policy import get_policy
-from coop.shifts import service as shift_service
 from web import messages
 from web.i18n import N_, fmt_date, fmt_time
 from web.page import Csrf, Form, Page, PageRouter, role_page
@@ -82,7 +83,7 @@ def unfilled(page: StaffPage, when: str | None = None):
     last = today if when == "today" else today + timedelta(days=6)
 
     def open_shifts(number: int):
-        return shift_service.list_shifts(
+        return cover_service.list_shifts(
             page.db,
             page.actor,
             status="open",
@@ -99,7 +100,7 @@ def unfilled(page: StaffPage, when: str | None = None):
     now = utcnow()
     rows = []
     for shift in shifts.data:  # reasons only for the shifts shown: one candidates() per row
-        found = shift_service.candidates(page.db, page.actor, shift.id)
+        found = cover_service.candidates(page.db, page.actor, shift.id)
         if found.eligible:
             reason = page._("Eligible members: %(count)s, not yet booked", count=len(found.eligible))
             details: list[str] = []
@@ -133,10 +134,10 @@ def unfilled(page: StaffPage, when: str | None = None):
 
 
 def _shift_page(page: Page, shift_id: Id, *, status_code: int = 200, conflict: list[str] | None = None):
-    shift = shift_service.get_shift(page.db, page.actor, shift_id)
+    shift = cover_service.get_shift(page.db, page.actor, shift_id)
     eligible, ineligible, common = [], [], []
     if shift.status == "open":
-        found = shift_service.candidates(page.db, page.actor, shift_id)
+        found = cover_service.candidates(page.db, page.actor, shift_id)
         eligible = [{"c": c, "why": [why_text(page, w) for w in c.why]} for c in found.eligible]
         ineligible = [{"c": c, "reasons": [reason_text(page, r["code"]) for r in c.reasons]} for c in found.ineligible]
         codes = Counter(r["code"] for c in found.ineligible for r in c.reasons)
@@ -175,7 +176,7 @@ def book(page: StaffPage, shift_id: Id, form: Form):
             first = page._(messages.error_message(error))
         page.errors["form"] = page._("We could not book this member: %(reason)s", reason=first)
         return _shift_page(page, shift_id, status_code=409, conflict=reasons[1:])
-    booked = shift_service.get_shift(page.db, page.actor, booking.shift_id)
+    booked = cover_service.get_shift(page.db, page.actor, booking.shift_id)
     page.flash(N_("%(name)s is booked on this shift."), name=booked.member_name or "")
     return page.redirect(f"/coordinator/shifts/{shift_id}")
 
@@ -188,7 +189,7 @@ def _local_input(at: datetime) -> str:
 
 
 def _timesheets_page(page: Page, *, values: dict[int, dict] | None = None, status_code: int = 200):
-    sheets = booking_service.list_timesheets(page.db, page.actor, status="queried", limit=50)
+    sheets = timesheet_service.list_timesheets(page.db, page.actor, status="queried", limit=50)
     forms = {}
     for sheet in sheets:
         forms[sheet.id] = (values or {}).get(sheet.id) or {
@@ -235,7 +236,7 @@ def resolve(page: StaffPage, timesheet_id: Id, form: Form):
         translate_errors(page, error, prefix=prefix)
     else:
         try:
-            booking_service.resolve_timesheet(page.db, page.actor, timesheet_id, data)
+            timesheet_service.resolve_timesheet(page.db, page.actor, timesheet_id, data)
         except DomainError as error:
             page.db.rollback()
             field = getattr(error, "field", None)

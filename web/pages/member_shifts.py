@@ -10,13 +10,15 @@ from babel.numbers import format_decimal
 from fastapi import Depends
 from pydantic import ValidationError
 
+from coop.bookings import calendar as calendar_service
 from coop.bookings import service as booking_service
+from coop.bookings import timesheets as timesheet_service
 from coop.bookings.schemas import BookingPublic, TimesheetIn
 from coop.clock import LONDON, at_local, to_local, utcnow
+from coop.cover import service as cover_service
 from coop.errors import DomainError, PermissionDenied
 from coop.inputs import Id
 from coop.policy import get_policy
-from coop.shifts import service as shift_service
 from web.i18n import BABEL_LOCALE, N_, fmt_date, fmt_time
 from web.page import Csrf, Form, Page, PageRouter, role_page
 from web.present import translate_errors
@@ -59,7 +61,7 @@ def _open_shifts(page: Page, filters: dict[str, str], *, booking_error: dict | N
         page.errors["on"] = page._("Enter a date.")
     kind = filters["kind"] or None
     # Every shift offered on the day and kind chosen gives the choice of clients; then narrow to one client.
-    offered = shift_service.open_shifts_for_member(page.db, page.actor, from_date=on, to_date=on, kind=kind)
+    offered = cover_service.open_shifts_for_member(page.db, page.actor, from_date=on, to_date=on, kind=kind)
     clients = sorted({(str(s.client_id), s.client_name) for s in offered}, key=lambda c: c[1])
     kinds = sorted({(s.kind, kind_label(page, s.kind)) for s in offered}, key=lambda k: k[1])
     if kind and kind not in dict(kinds):
@@ -119,7 +121,7 @@ def book(page: MemberPage, shift_id: Id, form: Form):
 
 def _shift_or_none(page: Page, shift_id: Id):
     try:
-        return shift_service.get_shift(page.db, page.actor, shift_id)
+        return cover_service.get_shift(page.db, page.actor, shift_id)
     except DomainError:
         page.db.rollback()
         return None
@@ -144,7 +146,7 @@ def _my_shifts(page: Page, status_code: int = 200):
     # Everything still to settle, then the last few decided ones.
     settled = [b for b in worked if b.timesheet_status in ("approved", "resolved")]
     worked = [b for b in worked if b not in settled] + settled[:RECENT_DECIDED]
-    feed = booking_service.calendar_url(page.db, page.actor, page.request.app.state.settings.public_url)
+    feed = calendar_service.calendar_url(page.db, page.actor, page.request.app.state.settings.public_url)
     return page.render(
         "member/my_shifts.html",
         status_code=status_code,
@@ -194,7 +196,7 @@ def _local(at: datetime) -> tuple[str, str]:
 def _timesheet(page: Page, booking: BookingPublic, values: dict | None = None, status_code: int = 200):
     sheet = None
     if booking.timesheet_id is not None:
-        sheet = booking_service.get_timesheet(page.db, page.actor, booking.timesheet_id)
+        sheet = timesheet_service.get_timesheet(page.db, page.actor, booking.timesheet_id)
     if values is None:
         source = sheet if sheet is not None else None
         started_on, started_time = _local(source.started_at if source else booking.starts_at)
@@ -262,7 +264,7 @@ def submit_timesheet(page: MemberPage, booking_id: Id, form: Form):
             _fields_for_times(page)
         else:
             try:
-                booking_service.submit_timesheet(page.db, page.actor, booking_id, data)
+                timesheet_service.submit_timesheet(page.db, page.actor, booking_id, data)
             except DomainError as error:
                 page.db.rollback()
                 if error.code in ("forbidden", "not_found"):

@@ -46,7 +46,7 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run("api.main:create_app", factory=True, host=host or settings.host, port=port or settings.port)
+    uvicorn.run("server.app:create_app", factory=True, host=host or settings.host, port=port or settings.port)
 
 
 @app.command()

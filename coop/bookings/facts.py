@@ -12,9 +12,9 @@ from coop.bookings.models import Booking
 from coop.clients import service as client_service
 from coop.clients.models import Client
 from coop.clock import local_date
+from coop.eligibility.rules import HeldShift, MemberFacts, ShiftFacts
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
 from coop.policy import Policy
-from coop.shifts.eligibility import HeldShift, MemberFacts, ShiftFacts
 from coop.shifts.models import Shift, ShiftRequest
 from coop.shifts.timing import is_night
 

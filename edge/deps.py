@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
+from coop.access import Actor
 from coop.auth import service as auth_service
-from coop.auth.policy import Actor
 from coop.auth.security import user_id_from_token
 from coop.config import Settings
 from coop.errors import NotAuthenticated

@@ -42,3 +42,7 @@ __all__ = [
     "InvoiceCounter",
     "InvoiceLine",
 ]
+
+from coop.billing.models import Payment, PaymentAllocation  # noqa: E402
+
+__all__ += ["Payment", "PaymentAllocation"]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 
 from api import errors
 from api.routers import auth, billing, bookings, clients, ledger, me, members, roster_runs, shift_requests, shifts
+from api.routers import payments as payments_router
 from coop.app_secret import resolve_secret
 from coop.config import Settings, get_settings
 from coop.db import make_engine
@@ -43,7 +44,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.queue = queue
 
     api = APIRouter(prefix="/api")
-    for module in (auth, me, members, clients, shift_requests, shifts, bookings, roster_runs, ledger, billing):
+    for module in (
+        auth,
+        me,
+        members,
+        clients,
+        shift_requests,
+        shifts,
+        bookings,
+        roster_runs,
+        ledger,
+        billing,
+        payments_router,
+    ):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(me.feed_router)

@@ -66,6 +66,7 @@ READERS = (Role.coordinator, Role.admin, Role.board)
 MAX_PENCE = 10**11
 MAX_STATEMENT_ROWS = 5_000
 EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
 BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
 
 # ----------------------------------------------------------------------------------------------- pure rules
@@ -596,7 +597,7 @@ class PaymentView:
         return 0 if self.payment.reversed_at is not None else self.payment.amount_pence - self.allocated_pence
 
 
-def _views(session: Session, payments: Sequence[Payment]) -> list[PaymentView]:
+def views_of(session: Session, payments: Sequence[Payment]) -> list[PaymentView]:
     allocated = _allocated(session, [payment.id for payment in payments])
     invoice_ids = {row.invoice_id for rows in allocated.values() for row in rows}
     numbers = (
@@ -621,7 +622,7 @@ def get_payment(session: Session, *, actor: Actor, payment_id: int) -> PaymentVi
     payment = session.get(Payment, payment_id)
     if payment is None or (not actor.has(*READERS) and payment.client_id != actor.client_id):
         raise NotFound(f"No payment {payment_id}.")
-    return _views(session, [payment])[0]
+    return views_of(session, [payment])[0]
 
 
 def list_payments(
@@ -636,7 +637,7 @@ def list_payments(
         query = query.where(Payment.client_id == client_id)
     if unallocated_only:
         query = query.where(col(Payment.reversed_at).is_(None))
-    views = _views(session, list(session.exec(query.limit(limit if not unallocated_only else 10_000)).all()))
+    views = views_of(session, list(session.exec(query.limit(limit if not unallocated_only else 10_000)).all()))
     if unallocated_only:
         views = [view for view in views if view.unallocated_pence > 0][:limit]
     return views
@@ -678,6 +679,8 @@ def aged_debtors(session: Session, *, actor: Actor, as_of: date | None = None) -
     if not actor.has(*READERS, Role.client):
         raise PermissionDenied("Debtors are for coordinators, the board and the client's own contacts.")
     as_of = as_of or today_local()
+    if not EARLIEST <= as_of <= LATEST:
+        raise InvalidInput(f"as_of must be a day from {EARLIEST.isoformat()} to {LATEST.isoformat()}.", field="as_of")
     only = None if actor.has(*READERS) else actor.client_id
     default_terms = get_policy().payment_terms_days
     clients = {client.id: client for client in session.exec(select(Client)).all()}
@@ -709,7 +712,7 @@ def aged_debtors(session: Session, *, actor: Actor, as_of: date | None = None) -
     payments = select(Payment).where(col(Payment.reversed_at).is_(None))
     if only is not None:
         payments = payments.where(Payment.client_id == only)
-    for view in _views(session, list(session.exec(payments).all())):
+    for view in views_of(session, list(session.exec(payments).all())):
         if view.unallocated_pence:
             line_for(view.payment.client_id).on_account_pence += view.unallocated_pence
     ordered = sorted(lines.values(), key=lambda line: (line.client_id is None, line.client_name, line.client_id or 0))

@@ -12,9 +12,21 @@ from web import messages
 from web.i18n import WEB
 from web.page import error_page
 from web.pages import auth, board, client, client_cover, coordinator, coordinator_shifts, member, member_shifts, rosters
+from web.pages import payments as payments_pages
 
 # Every page router, in the order they are mounted; a new area adds its module here.
-PAGE_MODULES = (auth, member, member_shifts, client_cover, client, coordinator, coordinator_shifts, rosters, board)
+PAGE_MODULES = (
+    auth,
+    member,
+    member_shifts,
+    client_cover,
+    client,
+    coordinator,
+    coordinator_shifts,
+    rosters,
+    board,
+    payments_pages,
+)
 SESSION_COOKIE = "coop_session"
 SESSION_HOURS = 12
 

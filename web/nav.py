@@ -49,6 +49,8 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/coordinator/shifts", N_("Unfilled shifts")),
             NavEntry("/coordinator/rosters", N_("Rosters")),
             NavEntry("/coordinator/timesheets", N_("Timesheets")),
+            NavEntry("/coordinator/payments", N_("Payments")),
+            NavEntry("/coordinator/debtors", N_("Debtors")),
         ),
     ),
     Area(

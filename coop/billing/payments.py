@@ -177,7 +177,7 @@ def _allocated(session: Session, payment_ids: Sequence[int]) -> dict[int, list[P
     return found
 
 
-def _open_invoices(session: Session, client_id: int | None) -> list[tuple[Invoice, int]]:
+def open_invoices(session: Session, client_id: int | None) -> list[tuple[Invoice, int]]:
     """Invoices (not credit notes) that still owe something, oldest first, with what each owes."""
     query = select(Invoice).where(Invoice.kind == INVOICE).order_by(Invoice.issued_on, Invoice.number)
     if client_id is not None:
@@ -217,7 +217,7 @@ def _match(session: Session, *, client_id: int | None, amount_pence: int, refere
             left -= part
         if match.allocations:
             return match
-    same = [(invoice, owed) for invoice, owed in _open_invoices(session, client_id) if owed == amount_pence]
+    same = [(invoice, owed) for invoice, owed in open_invoices(session, client_id) if owed == amount_pence]
     if len(same) == 1:
         invoice, owed = same[0]
         return Match(invoice.client_id, [(invoice, owed, BY_AMOUNT)])

@@ -14,6 +14,7 @@ from api.routers import (
     me,
     members,
     pay,
+    payments,
     rate_cards,
     roster_runs,
     shift_requests,
@@ -21,7 +22,21 @@ from api.routers import (
 )
 
 # Every router, in the order they are mounted; a new area adds its module here.
-ROUTERS = (auth, me, members, clients, shift_requests, shifts, bookings, roster_runs, ledger, billing, pay, rate_cards)
+ROUTERS = (
+    auth,
+    me,
+    members,
+    clients,
+    shift_requests,
+    shifts,
+    bookings,
+    roster_runs,
+    ledger,
+    billing,
+    payments,
+    pay,
+    rate_cards,
+)
 
 
 def mount(app: FastAPI) -> None:

@@ -45,3 +45,7 @@ __all__ = [
     "PayRun",
     "PayLine",
 ]
+
+from coop.billing.models import Payment, PaymentAllocation  # noqa: E402
+
+__all__ += ["Payment", "PaymentAllocation"]

@@ -27,6 +27,7 @@ class Policy(BaseSettings):
     late_cancel_charge_hours: int = 4  # RULES §0.7: the lesser of the booked time and 4 h
     member_cancel_hours: int = 12  # RULES §0.8
     urgent_within_hours: int = 24  # a shift starting this soon and still open is urgent
+    payment_terms_days: int = 30  # an invoice falls due this many days after it is issued (aged debtors)
 
 
 @lru_cache

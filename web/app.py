@@ -23,6 +23,7 @@ from web.pages import (
     member,
     member_shifts,
     pay,
+    payments,
     rate_cards,
     rosters,
 )
@@ -43,6 +44,7 @@ PAGE_MODULES = (
     pay,
     ledger,
     rate_cards,
+    payments,
 )
 SESSION_COOKIE = "coop_session"
 SESSION_HOURS = 12

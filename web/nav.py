@@ -54,6 +54,8 @@ AREAS: tuple[Area, ...] = (
             NavEntry("/coordinator/invoices", N_("Invoices")),
             NavEntry("/coordinator/ledger", N_("Money")),
             NavEntry("/coordinator/rate-cards", N_("Rate cards")),
+            NavEntry("/coordinator/payments", N_("Payments")),
+            NavEntry("/coordinator/debtors", N_("Debtors")),
         ),
     ),
     Area(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from coop.db import UTCDateTime
@@ -107,3 +107,67 @@ class InvoiceLine(SQLModel, table=True):
     # The rate cards the line was priced with (pay cards comma-separated), so a later card never changes it.
     pay_card_ids: str = Field(default="", max_length=100)
     on_costs_card_id: int | None = Field(default=None, foreign_key="rate_card.id")
+
+
+# --------------------------------------------------------------------------------------------------- payments
+
+MANUAL = "manual"
+BANK_IMPORT = "import"
+BY_REFERENCE = "reference"
+BY_AMOUNT = "amount"
+BY_HAND = "hand"
+REVERSAL = "reversal"
+
+
+class Payment(SQLModel, table=True):
+    """Money a client paid in, as received: never edited. A mistake is reversed (the reversal is recorded once,
+    with its reason and the reversing ledger entry) and its allocations are undone by negative allocations.
+
+    `client_id` is the client who paid: named when recorded, or taken from the invoice the payment matched;
+    NULL while nobody knows whose money it is (an unidentified bank line). `bank_line_key` is a digest of an
+    imported statement line, so importing an overlapping statement again records no line twice."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        CheckConstraint("amount_pence > 0", name="amount_positive"),
+        CheckConstraint("source IN ('manual', 'import')", name="source_known"),
+        CheckConstraint(
+            "(reversed_at IS NULL AND reversal_entry_id IS NULL AND reversal_reason IS NULL) OR "
+            "(reversed_at IS NOT NULL AND reversal_entry_id IS NOT NULL AND reversal_reason IS NOT NULL)",
+            name="reversal_complete",
+        ),
+        UniqueConstraint("bank_line_key", name="uq_payment_bank_line_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    received_on: date
+    amount_pence: int = Field(sa_column=Column(BigInteger(), nullable=False))
+    reference: str = Field(default="", max_length=300)
+    source: str = Field(default=MANUAL, max_length=10)
+    bank_line_key: str | None = Field(default=None, max_length=64)
+    journal_entry_id: int | None = Field(default=None, foreign_key="journal_entry.id")
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    reversed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    reversal_reason: str | None = Field(default=None, max_length=300)
+    reversal_entry_id: int | None = Field(default=None, foreign_key="journal_entry.id")
+
+
+class PaymentAllocation(SQLModel, table=True):
+    """Part of a payment set against an invoice. Rows are only ever added: a reversal adds the negative of what
+    the payment had allocated, so an invoice's paid amount is the plain sum of its rows."""
+
+    __tablename__ = "payment_allocation"
+    __table_args__ = (
+        CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
+        CheckConstraint("how IN ('reference', 'amount', 'hand', 'reversal')", name="how_known"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id", index=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    amount_pence: int = Field(sa_column=Column(BigInteger(), nullable=False))
+    how: str = Field(max_length=10)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")

@@ -31,6 +31,7 @@ from coop.billing.models import (
     Invoice,
     InvoiceCounter,
     InvoiceLine,
+    PaymentAllocation,
 )
 from coop.bookings.models import Booking, CancellationCharge, Timesheet
 from coop.clients.models import Client
@@ -590,6 +591,7 @@ def list_invoices(
 
 
 def outstanding_pence(session: Session, invoice: Invoice) -> int:
-    """What is owed on an invoice: its total less its credit notes (payments are not recorded yet)."""
+    """What is owed on an invoice: its total less its credit notes and the payments allocated to it."""
     notes = session.exec(select(Invoice.total_pence).where(Invoice.credits_invoice_id == invoice.id)).all()
-    return invoice.total_pence + sum(notes)
+    paid = session.exec(select(PaymentAllocation.amount_pence).where(PaymentAllocation.invoice_id == invoice.id)).all()
+    return invoice.total_pence + sum(notes) - sum(paid)

@@ -32,6 +32,8 @@ class Client(SQLModel, table=True):
     # The language its invoices are written in (en or cy), and how often it is invoiced (weekly or monthly).
     language: str = Field(default="en", max_length=2)
     invoice_frequency: str = Field(default="monthly", max_length=10)
+    # Days after an invoice is issued that it falls due (aged debtors); None = the co-op default (coop.policy).
+    payment_terms_days: int | None = None
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 

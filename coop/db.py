@@ -94,3 +94,13 @@ def reader(engine: Engine) -> Engine:
 def session_scope(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+def required_columns_sent_empty(table: type[SQLModel], changes: dict) -> str | None:
+    """The first field of a partial update that sends null for a column the table requires, or None.
+
+    An update sends only what changes; a null for a NOT NULL column is bad input (422), never a database
+    refusal (which would read as a conflict). The table's own nullability decides, so no list can drift.
+    """
+    columns = table.__table__.columns
+    return next((f for f, v in changes.items() if v is None and f in columns and not columns[f].nullable), None)

@@ -19,6 +19,7 @@ from coop.clients.schemas import (
     check_parent_body,
 )
 from coop.clock import utcnow
+from coop.db import required_columns_sent_empty
 from coop.enums import ListKind, Role
 from coop.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from coop.geo import locate
@@ -88,9 +89,8 @@ def update_client(session: Session, actor: Actor, client_id: int, data: ClientUp
         refused = sorted(set(changes) - CONTACT_EDITABLE)
         if refused:
             raise PermissionDenied(f"Only a coordinator may change: {', '.join(refused)}.")
-    for required in ("name", "language", "invoice_frequency"):
-        if required in changes and changes[required] is None:
-            raise InvalidInput(f"{required} cannot be empty.", field=required)
+    if (required := required_columns_sent_empty(Client, changes)) is not None:
+        raise InvalidInput(f"{required} cannot be empty.", field=required)
     merged = {f: changes.get(f, getattr(client, f)) for f in ("local_authority", "health_board", "site")}
     try:
         check_parent_body(client.kind, **merged)

@@ -13,6 +13,7 @@ from coop.access import OVERSIGHT, STAFF, Actor, require_member_access, require_
 from coop.auth import service as auth_service
 from coop.auth.models import User
 from coop.clock import today_local, utcnow
+from coop.db import required_columns_sent_empty
 from coop.enums import MemberStatus, Role
 from coop.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from coop.geo import locate
@@ -138,9 +139,8 @@ def update_member(session: Session, actor: Actor, member_id: int, data: MemberUp
         refused = sorted(set(changes) - SELF_EDITABLE)
         if refused:
             raise PermissionDenied(f"Only a coordinator may change: {', '.join(refused)}.")
-    for required in ("name", "email", "profession", "membership_class", "welsh_level", "skills", "preferences"):
-        if required in changes and changes[required] is None:
-            raise InvalidInput(f"{required} cannot be empty.", field=required)
+    if (required := required_columns_sent_empty(Member, changes)) is not None:
+        raise InvalidInput(f"{required} cannot be empty.", field=required)
     profession = changes.get("profession", member.profession)
     _check_grade(profession, changes.get("grade", member.grade))
     if "email" in changes:

@@ -242,7 +242,7 @@ def field_errors(error: ValidationError, *, prefix: str = "") -> dict[str, str]:
 
 # Coordinator shift and roster pages --------------------------------------------------------------
 
-# Why a member may not take a shift, by reason code: the co-op's eligibility rules (coop/shifts/eligibility,
+# Why a member may not take a shift, by reason code: the co-op's eligibility rules (coop/eligibility/rules,
 # coop/members/rules), the roster engine's clashes with shifts already held (scheduling/candidates) and the
 # booking conflicts a roster's apply or a booking on a member's behalf can meet.
 RULE_REASONS: dict[str, str] = {

@@ -88,7 +88,7 @@ def book_shift(
         return earlier
     try:
         _refuse_if_already_held(session, actor, shift_id, member_id)
-        booking = book_locked(session, actor, shift_id, member_id, policy=policy or get_policy())
+        booking = book_locked(session, actor, shift_id, member_id, policy=policy or get_policy(), shift_locked=True)
         answer = booking_public(session, actor, booking)
         if key:
             session.add(
@@ -147,12 +147,15 @@ def book_locked(
     *,
     policy: Policy,
     roster_run_id: int | None = None,
+    shift_locked: bool = False,
 ) -> Booking:
-    """Book inside the caller's transaction: locks the shift and the member, checks every rule, flushes.
+    """Book inside the caller's transaction: locks the shift (unless the caller holds its lock already) and the
+    member, checks every rule, flushes.
 
     Raises Conflict with the rule's code; the caller commits (or rolls back its savepoint).
     """
-    shift_service.lock_shift(session, shift_id)
+    if not shift_locked:
+        shift_service.lock_shift(session, shift_id)
     member = session.exec(select(Member).where(Member.id == member_id).with_for_update()).first()
     if member is None:
         raise NotFound(f"No member {member_id}.")

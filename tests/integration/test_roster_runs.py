@@ -184,3 +184,34 @@ def test_a_week_too_large_to_model_still_gets_its_roster_and_reasons(api, app, c
     cost = place_cost(session, needs_neonatal)
     assert run["stages"]["fill"] == {"unfilled_cost": cost, "bound": cost, "proven": True}
     assert "quality" not in run["stages"]
+
+
+def test_a_roster_runs_walk_touches_only_the_coops_strategy_and_the_shared_model(api, app, coop):
+    """From POST /api/roster-runs to the CP-SAT call, no function of the published benchmark's path runs."""
+    import sys
+    import threading
+    from pathlib import Path
+
+    import scheduling
+
+    engine_dir = Path(scheduling.__file__).parent
+    visited: set[str] = set()
+
+    def record(frame, event, _arg):
+        if event == "call":
+            path = Path(frame.f_code.co_filename)
+            if path.is_relative_to(engine_dir):
+                visited.add(path.relative_to(engine_dir).as_posix())
+
+    request(api, coop, coop["ward_id"], coop["monday"])
+    sys.setprofile(record)
+    threading.setprofile(record)  # the staged strategy takes its bounds on a thread beside the search
+    try:
+        run = run_and_wait(api, app, coop)
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)
+    assert run["status"] == "done", run
+    assert {"solve.py", "strategies/staged.py", "cpsat.py", "constraints.py", "objective.py", "explain.py"} <= visited
+    benchmark_path = {"strategies/phased.py", "columns.py", "construct.py", "search.py"}
+    assert not visited & benchmark_path, sorted(visited & benchmark_path)

@@ -44,6 +44,7 @@ from coop.ledger import service as ledger_service
 from coop.ledger.models import SourceKind
 from coop.ledger.rules import Line
 from coop.members.models import Member
+from coop.pay import payroll
 from coop.pay import service as pay_service
 from coop.pay.rules import Quote, round_half_up
 from coop.shifts.models import Shift
@@ -131,14 +132,7 @@ def _card_ids(quote: Quote) -> tuple[str, int | None]:
 
 
 def _work_line(session: Session, timesheet: Timesheet, member: Member, language: str, generation: int) -> LineDraft:
-    quote = pay_service.quote_work(
-        session=session,
-        profession=member.profession,
-        grade=member.grade,
-        started_at=timesheet.started_at,
-        ended_at=timesheet.ended_at,
-        break_minutes=timesheet.break_minutes,
-    )
+    quote = payroll.quote_timesheet(session, timesheet, member)
     minutes = sum(line.minutes for line in quote.pay_lines)
     bands = ", ".join(f"{_(language, line.band)} {_hours(line.minutes)}" for line in quote.pay_lines)[:200]
     worked_on = local_date(timesheet.started_at)

@@ -81,20 +81,28 @@ def _exact(value: Fraction) -> str:
     return str(value)
 
 
-def _lines_for(session: Session, sheet: Timesheet) -> tuple[list[rules.PayLine], rules.ChargeLine]:
-    """The timesheet priced with the cards in force on its local date: pay lines and the holiday-pay line."""
-    member = session.get(Member, sheet.member_id)
+def quote_timesheet(session: Session, sheet: Timesheet, member: Member | None = None) -> rules.Quote:
+    """The one pricing of a worked timesheet, for the member's pay lines and the client's invoice alike.
+
+    The cards in force on its local date, the school's own day for a teacher's part day (RULES §4.1), so what
+    the invoice says reached the worker is exactly what the pay run pays.
+    """
+    member = member or session.get(Member, sheet.member_id)
     client = session.get(Client, sheet.client_id)
-    worked_on = local_date(sheet.started_at)
-    quote = pay_service.quote_work(
+    return pay_service.quote_work(
         session=session,
         profession=member.profession,
         grade=member.grade,
         started_at=sheet.started_at,
         ended_at=sheet.ended_at,
         break_minutes=sheet.break_minutes,
-        school_day_minutes=school_day_minutes(session, client, worked_on),
+        school_day_minutes=school_day_minutes(session, client, local_date(sheet.started_at)),
     )
+
+
+def _lines_for(session: Session, sheet: Timesheet) -> tuple[list[rules.PayLine], rules.ChargeLine]:
+    """The timesheet priced: pay lines and the holiday-pay line."""
+    quote = quote_timesheet(session, sheet)
     holiday = next(line for line in quote.charge_lines if line.kind == "holiday_pay")
     return list(quote.pay_lines), holiday
 

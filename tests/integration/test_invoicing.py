@@ -174,3 +174,28 @@ def test_two_runs_at_once_leave_no_gap_no_duplicate_and_nothing_billed_twice(db_
     billed = session.exec(select(InvoiceLine.timesheet_id).where(col(InvoiceLine.timesheet_id).is_not(None))).all()
     assert len(billed) == len(set(billed)) == 4
     assert sorted(len(r) for r in results) == [0, 3]
+
+
+def test_what_the_invoice_says_reached_the_worker_is_what_the_pay_run_pays(session, work):
+    """One pricing for both sides: a teacher's part day at a school with its own short day (RULES §4.1)."""
+    from datetime import time
+
+    from coop.pay import payroll
+    from coop.pay.models import PayLine
+    from coop.shifts.models import ShiftPattern
+
+    session.add(ShiftPattern(client_id=work["school"].id, code="full_day", label="Day", starts=time(9), ends=time(13)))
+    session.commit()
+    part_day = approved_timesheet(
+        session, client=work["school"], member=work["teacher"], starts_at=at(10, 9), hours=3, break_minutes=0
+    )
+    billing.run_invoicing(session=session, actor=COORDINATOR, **DECEMBER)
+    payroll.price_approved_timesheets(session)
+    session.commit()
+    line = session.exec(select(InvoiceLine).where(InvoiceLine.timesheet_id == part_day.id)).one()
+    paid = session.exec(select(PayLine).where(PayLine.timesheet_id == part_day.id)).all()
+    assert line.pay_pence == sum(p.amount_pence for p in paid if p.kind == "pay")
+    assert line.holiday_pence == sum(p.amount_pence for p in paid if p.kind == "holiday")
+    # Three hours of the school's four-hour day: three quarters of the day's rate, not of the statutory 6.49 h.
+    day = payroll.quote_timesheet(session, part_day).pay_lines
+    assert len(day) == 1 and day[0].minutes == 180

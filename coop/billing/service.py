@@ -130,15 +130,30 @@ def _card_ids(quote: Quote) -> tuple[str, int | None]:
     return ",".join(str(card_id) for card_id in pay_ids)[:100], on_costs
 
 
-def _work_line(session: Session, timesheet: Timesheet, member: Member, language: str, generation: int) -> LineDraft:
-    quote = pay_service.quote_work(
-        session=session,
-        profession=member.profession,
-        grade=member.grade,
-        started_at=timesheet.started_at,
-        ended_at=timesheet.ended_at,
-        break_minutes=timesheet.break_minutes,
-    )
+QuoteKey = tuple[str, str | None, datetime, datetime, int]
+
+
+def _work_line(
+    session: Session,
+    timesheet: Timesheet,
+    member: Member,
+    language: str,
+    generation: int,
+    quotes: dict[QuoteKey, Quote],
+) -> LineDraft:
+    # A run prices the same work (profession, grade, times, break) once: the quote depends on nothing else, and
+    # the cards it reads are the same throughout the run's transaction.
+    key = (member.profession, member.grade, timesheet.started_at, timesheet.ended_at, timesheet.break_minutes)
+    quote = quotes.get(key)
+    if quote is None:
+        quote = quotes[key] = pay_service.quote_work(
+            session=session,
+            profession=member.profession,
+            grade=member.grade,
+            started_at=timesheet.started_at,
+            ended_at=timesheet.ended_at,
+            break_minutes=timesheet.break_minutes,
+        )
     minutes = sum(line.minutes for line in quote.pay_lines)
     bands = ", ".join(f"{_(language, line.band)} {_hours(line.minutes)}" for line in quote.pay_lines)[:200]
     worked_on = local_date(timesheet.started_at)
@@ -262,6 +277,7 @@ def _drafts(session: Session, period_start: date, period_end: date) -> list[Invo
     clients = {client.id: client for client in session.exec(select(Client)).all()}
     found: list[tuple[int, LineDraft]] = []
     credit_notes: dict[int, InvoiceDraft] = {}
+    quotes: dict[QuoteKey, Quote] = {}
 
     timesheets = session.exec(
         select(Timesheet, Member)
@@ -278,7 +294,7 @@ def _drafts(session: Session, period_start: date, period_end: date) -> list[Invo
         client = clients[timesheet.client_id]
         previous = max(billed[timesheet.id], key=lambda line: line.generation or 0, default=None)
         if previous is None:
-            found.append((client.id, _work_line(session, timesheet, member, client.language, 1)))
+            found.append((client.id, _work_line(session, timesheet, member, client.language, 1, quotes)))
             continue
         if previous.timesheet_fingerprint == _fingerprint(timesheet):
             continue  # billed as it stands
@@ -300,7 +316,7 @@ def _drafts(session: Session, period_start: date, period_end: date) -> list[Invo
                 credit_notes[invoice.id] = note
             note.lines.append(_credit_line(previous, left, client.language, note.reason or ""))
         found.append(
-            (client.id, _work_line(session, timesheet, member, client.language, (previous.generation or 0) + 1))
+            (client.id, _work_line(session, timesheet, member, client.language, (previous.generation or 0) + 1, quotes))
         )
 
     charges = session.exec(

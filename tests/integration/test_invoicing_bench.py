@@ -9,8 +9,11 @@ from sqlmodel import Session, select
 
 from bench import invoicing
 from coop.billing.models import InvoiceLine
+from coop.bookings.models import Timesheet
 from coop.db import make_engine
+from coop.members.models import Member
 from coop.migrate import upgrade
+from coop.pay import service as pay_service
 
 
 def test_a_tiny_month_is_invoiced_once_per_timesheet_and_agrees_with_the_receivables(tmp_path):
@@ -47,5 +50,31 @@ def test_the_nurses_unsocial_bands_are_priced_in_the_built_month(tmp_path):
         bands = session.exec(select(InvoiceLine.bands).where(InvoiceLine.profession == "nurse")).all()
     engine.dispose()
     assert run.lines == 150
+    assert every_line_is_priced_as_its_timesheet_alone(url)
     assert any("night" in b.lower() for b in bands)
     assert any(word in b.lower() for b in bands for word in ("saturday", "sunday", "bank_holiday"))
+
+
+def every_line_is_priced_as_its_timesheet_alone(url: str) -> bool:
+    """The run prices identical work once; each line must still equal its own timesheet's quote."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(InvoiceLine, Timesheet, Member)
+            .join(Timesheet, Timesheet.id == InvoiceLine.timesheet_id)
+            .join(Member, Member.id == Timesheet.member_id)
+        ).all()
+        alone = [
+            pay_service.quote_work(
+                session=session,
+                profession=member.profession,
+                grade=member.grade,
+                started_at=sheet.started_at,
+                ended_at=sheet.ended_at,
+                break_minutes=sheet.break_minutes,
+            ).charge_pence
+            == line.amount_pence
+            for line, sheet, member in rows
+        ]
+    engine.dispose()
+    return len(alone) == 150 and all(alone)

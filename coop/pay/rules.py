@@ -21,6 +21,7 @@ Decisions, written down once:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,7 +60,13 @@ def of_basis_points(amount_pence: int, basis_points: int) -> int:
 
 def welsh_bank_holidays(years: Iterable[int]) -> Container[date]:
     """Bank holidays in Wales (RULES §6.1), substitute days included, from the `holidays` package."""
-    return holidays.UK(subdiv="WLS", years=sorted(set(years)))
+    return _welsh_bank_holidays(tuple(sorted(set(years))))
+
+
+@functools.lru_cache(maxsize=64)
+def _welsh_bank_holidays(years: tuple[int, ...]) -> frozenset[date]:
+    # The calendar for a span of years is fixed data: built once, not for every timesheet priced.
+    return frozenset(holidays.UK(subdiv="WLS", years=years))
 
 
 # ---------------------------------------------------------------------------------------------------------- bands

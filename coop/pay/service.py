@@ -59,6 +59,7 @@ def load_rate_cards(*, session: Session, path: Path = RATE_CARDS_FILE) -> int:
         existing.add(_key(card))
         added += 1
     session.commit()
+    session.info.pop(_CARDS, None)
     return added
 
 
@@ -83,6 +84,7 @@ def add_rate_card(*, session: Session, actor: Actor, data: RateCardCreate) -> Ra
     card = RateCard(**data.model_dump(), created_by_user_id=actor.user_id, created_at=utcnow())
     session.add(card)
     session.commit()
+    session.info.pop(_CARDS, None)
     session.refresh(card)
     return card
 
@@ -97,6 +99,24 @@ def list_rate_cards(session: Session, *, profession: str | None = None, kind: st
     return session.exec(query.order_by(*order)).all()
 
 
+_CARDS = "coop.pay.rate_cards"
+
+
+def _cards(session: Session) -> dict[tuple[str, str, str], list[RateCard]]:
+    """Every rate card by (profession, grade, kind), latest first, read once per session.
+
+    Cards are only ever added (never edited), so a session's copy stays true until it adds one itself
+    (`add_rate_card` and `load_rate_cards` drop it); pricing a month of timesheets then reads them once.
+    """
+    cached = session.info.get(_CARDS)
+    if cached is None:
+        cached = {}
+        for card in session.exec(select(RateCard).order_by(RateCard.effective_from.desc(), RateCard.id.desc())):
+            cached.setdefault((card.profession, card.grade, card.kind), []).append(card)
+        session.info[_CARDS] = cached
+    return cached
+
+
 def card_in_force(
     session: Session, profession: str, grade: str | None, on_date: date, *, kind: str | None = None
 ) -> RateCard:
@@ -106,17 +126,9 @@ def card_in_force(
         kind = PAY_KIND.get(profession)
         if kind is None:
             raise InvalidInput(f"Unknown profession {profession!r}.", field="profession")
+    by_key = _cards(session)
     for candidate in ([grade] if grade else []) + [ANY_GRADE]:
-        card = session.exec(
-            select(RateCard)
-            .where(
-                RateCard.profession == profession,
-                RateCard.grade == candidate,
-                RateCard.kind == kind,
-                RateCard.effective_from <= on_date,
-            )
-            .order_by(RateCard.effective_from.desc())
-        ).first()
+        card = next((c for c in by_key.get((profession, candidate, kind), ()) if c.effective_from <= on_date), None)
         if card is not None:
             return card
     raise InvalidInput(

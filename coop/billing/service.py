@@ -131,8 +131,10 @@ def _card_ids(quote: Quote) -> tuple[str, int | None]:
     return ",".join(str(card_id) for card_id in pay_ids)[:100], on_costs
 
 
-def _work_line(session: Session, timesheet: Timesheet, member: Member, language: str, generation: int) -> LineDraft:
-    quote = payroll.quote_timesheet(session, timesheet, member)
+def _work_line(
+    session: Session, timesheet: Timesheet, member: Member, language: str, generation: int, school_days: dict
+) -> LineDraft:
+    quote = payroll.quote_timesheet(session, timesheet, member, school_days=school_days)
     minutes = sum(line.minutes for line in quote.pay_lines)
     bands = ", ".join(f"{_(language, line.band)} {_hours(line.minutes)}" for line in quote.pay_lines)[:200]
     worked_on = local_date(timesheet.started_at)
@@ -256,6 +258,7 @@ def _drafts(session: Session, period_start: date, period_end: date) -> list[Invo
     clients = {client.id: client for client in session.exec(select(Client)).all()}
     found: list[tuple[int, LineDraft]] = []
     credit_notes: dict[int, InvoiceDraft] = {}
+    school_days: dict = {}  # each school's day read once per date in this run
 
     timesheets = session.exec(
         select(Timesheet, Member)
@@ -272,7 +275,7 @@ def _drafts(session: Session, period_start: date, period_end: date) -> list[Invo
         client = clients[timesheet.client_id]
         previous = max(billed[timesheet.id], key=lambda line: line.generation or 0, default=None)
         if previous is None:
-            found.append((client.id, _work_line(session, timesheet, member, client.language, 1)))
+            found.append((client.id, _work_line(session, timesheet, member, client.language, 1, school_days)))
             continue
         if previous.timesheet_fingerprint == _fingerprint(timesheet):
             continue  # billed as it stands
@@ -294,7 +297,10 @@ def _drafts(session: Session, period_start: date, period_end: date) -> list[Invo
                 credit_notes[invoice.id] = note
             note.lines.append(_credit_line(previous, left, client.language, note.reason or ""))
         found.append(
-            (client.id, _work_line(session, timesheet, member, client.language, (previous.generation or 0) + 1))
+            (
+                client.id,
+                _work_line(session, timesheet, member, client.language, (previous.generation or 0) + 1, school_days),
+            )
         )
 
     charges = session.exec(
@@ -396,80 +402,98 @@ def _account_of_credited(line: InvoiceLine) -> str:
 
 
 def _issue(session: Session, draft: InvoiceDraft, number: int, actor: Actor, original_kinds: dict[int, str]) -> Invoice:
+    return _issue_all(session, [(draft, number)], actor, original_kinds)[0]
+
+
+def _issue_all(
+    session: Session, numbered: Sequence[tuple[InvoiceDraft, int]], actor: Actor, original_kinds: dict[int, str]
+) -> list[Invoice]:
+    """Write the documents, their lines and their ledger entries in a few round trips, however many there are."""
     now = utcnow()
-    invoice = Invoice(
-        number=number,
-        kind=draft.kind,
-        client_id=draft.client_id,
-        period_start=draft.period_start,
-        period_end=draft.period_end,
-        issued_on=local_date(now),
-        issued_at=now,
-        language=draft.language,
-        total_pence=draft.total_pence,
-        pay_pence=draft.total("pay_pence"),
-        holiday_pence=draft.total("holiday_pence"),
-        employer_ni_pence=draft.total("employer_ni_pence"),
-        pension_pence=draft.total("pension_pence"),
-        margin_pence=draft.total("margin_pence"),
-        worker_pence=draft.worker_pence,
-        agency_comparison_pence=draft.agency_pence,
-        credits_invoice_id=draft.credits_invoice_id,
-        reason=draft.reason,
-        created_by_user_id=actor.user_id,
-    )
-    session.add(invoice)
-    session.flush()
-    rows = []
-    for position, line in enumerate(draft.lines, start=1):
-        split = line.split
-        row = InvoiceLine(
-            invoice_id=invoice.id,
-            position=position,
-            kind=line.kind,
-            timesheet_id=line.timesheet_id,
-            generation=line.generation,
-            timesheet_fingerprint=line.timesheet_fingerprint,
-            cancellation_charge_id=line.cancellation_charge_id,
-            credits_line_id=line.credits_line_id,
-            worked_on=line.worked_on,
-            member_id=line.member_id,
-            member_name=line.member_name,
-            profession=line.profession,
-            minutes=line.minutes,
-            bands=original_kinds.get(line.credits_line_id, "") if line.kind == CREDIT else line.bands,
-            description=line.description,
-            pay_pence=split.pay_pence,
-            holiday_pence=split.holiday_pence,
-            employer_ni_pence=split.employer_ni_pence,
-            pension_pence=split.pension_pence,
-            margin_pence=split.margin_pence,
-            amount_pence=split.amount_pence,
-            worker_pence=split.worker_pence,
-            agency_pence=line.agency_pence,
-            pay_card_ids=line.pay_card_ids,
-            on_costs_card_id=line.on_costs_card_id,
-        )
-        rows.append(row)
-    session.add_all(rows)
-    session.flush()
-    entry_lines = ledger_lines(invoice, rows)
-    if len(entry_lines) > 1:
-        label = "Invoice" if draft.kind == INVOICE else "Credit note"
-        entry = ledger_service.post_entry(
-            session,
-            entry_date=invoice.issued_on,
-            description=f"{label} {number}",
-            source_kind=SourceKind.invoice if draft.kind == INVOICE else SourceKind.credit_note,
-            source_id=invoice.id,
-            lines=entry_lines,
+    invoices = [
+        Invoice(
+            number=number,
+            kind=draft.kind,
+            client_id=draft.client_id,
+            period_start=draft.period_start,
+            period_end=draft.period_end,
+            issued_on=local_date(now),
+            issued_at=now,
+            language=draft.language,
+            total_pence=draft.total_pence,
+            pay_pence=draft.total("pay_pence"),
+            holiday_pence=draft.total("holiday_pence"),
+            employer_ni_pence=draft.total("employer_ni_pence"),
+            pension_pence=draft.total("pension_pence"),
+            margin_pence=draft.total("margin_pence"),
+            worker_pence=draft.worker_pence,
+            agency_comparison_pence=draft.agency_pence,
+            credits_invoice_id=draft.credits_invoice_id,
             reason=draft.reason,
             created_by_user_id=actor.user_id,
         )
+        for draft, number in numbered
+    ]
+    session.add_all(invoices)
+    session.flush()
+    rows_of: list[list[InvoiceLine]] = []
+    for invoice, (draft, _number) in zip(invoices, numbered, strict=True):
+        rows = []
+        for position, line in enumerate(draft.lines, start=1):
+            split = line.split
+            rows.append(
+                InvoiceLine(
+                    invoice_id=invoice.id,
+                    position=position,
+                    kind=line.kind,
+                    timesheet_id=line.timesheet_id,
+                    generation=line.generation,
+                    timesheet_fingerprint=line.timesheet_fingerprint,
+                    cancellation_charge_id=line.cancellation_charge_id,
+                    credits_line_id=line.credits_line_id,
+                    worked_on=line.worked_on,
+                    member_id=line.member_id,
+                    member_name=line.member_name,
+                    profession=line.profession,
+                    minutes=line.minutes,
+                    bands=original_kinds.get(line.credits_line_id, "") if line.kind == CREDIT else line.bands,
+                    description=line.description,
+                    pay_pence=split.pay_pence,
+                    holiday_pence=split.holiday_pence,
+                    employer_ni_pence=split.employer_ni_pence,
+                    pension_pence=split.pension_pence,
+                    margin_pence=split.margin_pence,
+                    amount_pence=split.amount_pence,
+                    worker_pence=split.worker_pence,
+                    agency_pence=line.agency_pence,
+                    pay_card_ids=line.pay_card_ids,
+                    on_costs_card_id=line.on_costs_card_id,
+                )
+            )
+        rows_of.append(rows)
+    session.add_all(row for rows in rows_of for row in rows)
+    session.flush()
+    posted: list[tuple[Invoice, ledger_service.EntrySpec]] = []
+    for invoice, rows, (draft, number) in zip(invoices, rows_of, numbered, strict=True):
+        entry_lines = ledger_lines(invoice, rows)
+        if len(entry_lines) > 1:
+            label = "Invoice" if draft.kind == INVOICE else "Credit note"
+            spec = ledger_service.EntrySpec(
+                entry_date=invoice.issued_on,
+                description=f"{label} {number}",
+                source_kind=SourceKind.invoice if draft.kind == INVOICE else SourceKind.credit_note,
+                source_id=invoice.id,
+                lines=entry_lines,
+                reason=draft.reason,
+                created_by_user_id=actor.user_id,
+            )
+            posted.append((invoice, spec))
+    entries = ledger_service.post_entries(session, [spec for _invoice, spec in posted])
+    for (invoice, _spec), entry in zip(posted, entries, strict=True):
         invoice.journal_entry_id = entry.id
-        session.add(invoice)
-        session.flush()
-    return invoice
+    session.add_all(invoice for invoice, _spec in posted)
+    session.flush()
+    return invoices
 
 
 def _original_kinds(session: Session, drafts: Sequence[InvoiceDraft]) -> dict[int, str]:
@@ -495,7 +519,7 @@ def run_invoicing(
     drafts = [draft for draft in _drafts(session, period_start, period_end) if draft.lines]
     first = _take_numbers(session, len(drafts)) if drafts else 0
     kinds = _original_kinds(session, drafts)
-    issued = [_issue(session, draft, first + index, actor, kinds) for index, draft in enumerate(drafts)]
+    issued = _issue_all(session, [(draft, first + index) for index, draft in enumerate(drafts)], actor, kinds)
     session.commit()
     return issued
 

@@ -81,14 +81,25 @@ def _exact(value: Fraction) -> str:
     return str(value)
 
 
-def quote_timesheet(session: Session, sheet: Timesheet, member: Member | None = None) -> rules.Quote:
+def quote_timesheet(
+    session: Session,
+    sheet: Timesheet,
+    member: Member | None = None,
+    *,
+    school_days: dict[tuple[int, date], Fraction | int] | None = None,
+) -> rules.Quote:
     """The one pricing of a worked timesheet, for the member's pay lines and the client's invoice alike.
 
     The cards in force on its local date, the school's own day for a teacher's part day (RULES §4.1), so what
-    the invoice says reached the worker is exactly what the pay run pays.
+    the invoice says reached the worker is exactly what the pay run pays. A run pricing many timesheets passes
+    one `school_days` dict, so each school's day is read once per date.
     """
     member = member or session.get(Member, sheet.member_id)
-    client = session.get(Client, sheet.client_id)
+    worked_on = local_date(sheet.started_at)
+    school_days = {} if school_days is None else school_days
+    key = (sheet.client_id, worked_on)
+    if key not in school_days:
+        school_days[key] = school_day_minutes(session, session.get(Client, sheet.client_id), worked_on)
     return pay_service.quote_work(
         session=session,
         profession=member.profession,
@@ -96,13 +107,13 @@ def quote_timesheet(session: Session, sheet: Timesheet, member: Member | None = 
         started_at=sheet.started_at,
         ended_at=sheet.ended_at,
         break_minutes=sheet.break_minutes,
-        school_day_minutes=school_day_minutes(session, client, local_date(sheet.started_at)),
+        school_day_minutes=school_days[key],
     )
 
 
-def _lines_for(session: Session, sheet: Timesheet) -> tuple[list[rules.PayLine], rules.ChargeLine]:
+def _lines_for(session: Session, sheet: Timesheet, school_days: dict) -> tuple[list[rules.PayLine], rules.ChargeLine]:
     """The timesheet priced: pay lines and the holiday-pay line."""
-    quote = quote_timesheet(session, sheet)
+    quote = quote_timesheet(session, sheet, school_days=school_days)
     holiday = next(line for line in quote.charge_lines if line.kind == "holiday_pay")
     return list(quote.pay_lines), holiday
 
@@ -128,12 +139,13 @@ def price_approved_timesheets(session: Session, *, member_id: int | None = None,
     ).all():
         latest[pricing.timesheet_id] = pricing
     now = utcnow()
+    school_days: dict = {}  # each school's day read once per date in this run
     for sheet in sheets:
         last = latest.get(sheet.id)
         if last is not None and _figures(last) == _figures(sheet):
             continue
         try:
-            pay_lines, holiday = _lines_for(session, sheet)
+            pay_lines, holiday = _lines_for(session, sheet, school_days)
         except InvalidInput as error:
             if strict:
                 raise InvalidInput(

@@ -55,3 +55,37 @@ class Role(StrEnum):
 class ListKind(StrEnum):
     preferred = "preferred"
     do_not_send = "do_not_send"
+
+
+class CoverStatus(StrEnum):
+    """A shift's status, and a cover request's (worked out from its shifts: coop.shifts.rules.request_status)."""
+
+    open = "open"
+    booked = "booked"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+class BookingStatus(StrEnum):
+    """Live while booked; completed once its timesheet is approved; cancelled by the member or the client."""
+
+    booked = "booked"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+class TimesheetStatus(StrEnum):
+    """A coordinator resolving a query approves the timesheet: "resolved" is the action, not a status."""
+
+    submitted = "submitted"
+    queried = "queried"
+    approved = "approved"
+
+
+class RunStatus(StrEnum):
+    """A roster run's status: queued, claimed by a worker (running), then done or failed."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"

@@ -10,6 +10,7 @@ from api.openapi import errors
 from coop.bookings import service as booking_service
 from coop.bookings import timesheets as timesheet_service
 from coop.bookings.schemas import BookingPublic, CancelIn, QueryIn, ResolveIn, TimesheetIn, TimesheetPublic
+from coop.enums import TimesheetStatus
 from coop.inputs import Id, Offset
 from edge.deps import CurrentActor, SessionDep
 
@@ -35,7 +36,7 @@ def submit_timesheet(booking_id: Id, data: TimesheetIn, actor: CurrentActor, ses
 def list_timesheets(
     actor: CurrentActor,
     session: SessionDep,
-    status: Annotated[str | None, Query(pattern="^(submitted|approved|queried)$")] = None,
+    status: TimesheetStatus | None = None,
     client_id: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,

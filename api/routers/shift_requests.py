@@ -10,6 +10,7 @@ from api.openapi import errors
 from coop.bookings import service as booking_service
 from coop.bookings.schemas import CancelIn
 from coop.cover import service as cover_service
+from coop.enums import CoverStatus
 from coop.inputs import Id, Offset
 from coop.shifts import service as shift_service
 from coop.shifts.schemas import CancellationTerms, ShiftRequestCreate, ShiftRequestPublic, ShiftRequestsPublic
@@ -28,7 +29,7 @@ def list_requests(
     actor: CurrentActor,
     session: SessionDep,
     client_id: Id | None = None,
-    status: Annotated[str | None, Query(pattern="^(open|booked|completed|cancelled)$")] = None,
+    status: CoverStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Offset = 0,
 ):

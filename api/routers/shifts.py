@@ -10,7 +10,7 @@ from api.openapi import errors
 from coop.bookings import service as booking_service
 from coop.bookings.schemas import BookingPublic, BookOnBehalf, CancelIn
 from coop.cover import service as cover_service
-from coop.enums import Profession
+from coop.enums import CoverStatus, Profession
 from coop.inputs import Code, Day, Id, Offset
 from coop.shifts.schemas import CancellationTerms, Candidates, OpenShift, ShiftPublic, ShiftsPublic
 from edge.deps import CurrentActor, SessionDep
@@ -38,7 +38,7 @@ def open_shifts(
 def list_shifts(
     actor: CurrentActor,
     session: SessionDep,
-    status: Annotated[str | None, Query(pattern="^(open|booked|completed|cancelled)$")] = None,
+    status: CoverStatus | None = None,
     from_date: Day | None = None,
     to_date: Day | None = None,
     profession: Profession | None = None,

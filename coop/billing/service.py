@@ -36,7 +36,7 @@ from coop.billing.models import (
 from coop.bookings.models import Booking, CancellationCharge, Timesheet
 from coop.clients.models import Client
 from coop.clock import LONDON, local_date, utcnow
-from coop.enums import Role
+from coop.enums import Role, TimesheetStatus
 from coop.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from coop.i18n import translations
 from coop.ledger import accounts
@@ -263,7 +263,9 @@ def _drafts(session: Session, period_start: date, period_end: date) -> list[Invo
     timesheets = session.exec(
         select(Timesheet, Member)
         .join(Member, col(Member.id) == Timesheet.member_id)
-        .where(Timesheet.status == "approved", Timesheet.started_at >= first, Timesheet.started_at < after)
+        .where(
+            Timesheet.status == TimesheetStatus.approved, Timesheet.started_at >= first, Timesheet.started_at < after
+        )
         .order_by(Timesheet.started_at, Timesheet.id)
     ).all()
     billed: dict[int, list[InvoiceLine]] = defaultdict(list)

@@ -10,7 +10,7 @@ from coop.access import Actor, require_role
 from coop.bookings.models import Booking
 from coop.clients.models import Client
 from coop.clock import LONDON, utcnow
-from coop.enums import Role
+from coop.enums import BookingStatus, Role
 from coop.errors import NotFound
 from coop.members.models import Member
 from coop.shifts.models import Shift
@@ -40,7 +40,7 @@ def calendar_feed(session: Session, token: str) -> str:
         select(Booking, Shift, Client)
         .join(Shift, Shift.id == Booking.shift_id)
         .join(Client, Client.id == Shift.client_id)
-        .where(Booking.member_id == member.id, Booking.status != "cancelled", Booking.ends_at >= since)
+        .where(Booking.member_id == member.id, Booking.status != BookingStatus.cancelled, Booking.ends_at >= since)
         .order_by(Booking.starts_at)
     ).all()
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")

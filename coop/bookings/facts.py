@@ -13,6 +13,7 @@ from coop.clients import service as client_service
 from coop.clients.models import Client
 from coop.clock import local_date
 from coop.eligibility.rules import HeldShift, MemberFacts, ShiftFacts
+from coop.enums import BookingStatus
 from coop.members.models import AvailabilityException, AvailabilityWindow, Credential, Member
 from coop.policy import Policy
 from coop.shifts.models import Shift, ShiftRequest
@@ -101,7 +102,7 @@ def member_facts(
         for member_id, shift_id, starts_at, ends_at in session.exec(
             select(Booking.member_id, Booking.shift_id, Booking.starts_at, Booking.ends_at).where(
                 col(Booking.member_id).in_(chunk),
-                Booking.status != "cancelled",
+                Booking.status != BookingStatus.cancelled,
                 Booking.ends_at > window_from - CONTEXT,
                 Booking.starts_at < window_to + CONTEXT,
             )
@@ -155,7 +156,11 @@ def clients_worked_for(session: Session, member_ids: list[int], *, before: datet
         rows = session.exec(
             select(Booking.member_id, Shift.client_id)
             .join(Shift, Shift.id == Booking.shift_id)
-            .where(col(Booking.member_id).in_(member_ids), Booking.status != "cancelled", Booking.ends_at <= before)
+            .where(
+                col(Booking.member_id).in_(member_ids),
+                Booking.status != BookingStatus.cancelled,
+                Booking.ends_at <= before,
+            )
             .distinct()
         ).all()
         for member_id, client_id in rows:

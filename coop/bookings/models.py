@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from coop.db import UTCDateTime
+from coop.enums import BookingStatus, TimesheetStatus
 
 
 class Booking(SQLModel, table=True):
@@ -33,7 +34,7 @@ class Booking(SQLModel, table=True):
     # The shift's times, copied so the database can refuse overlapping bookings of one member.
     starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     ends_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    status: str = Field(default="booked", max_length=12)
+    status: str = Field(default=BookingStatus.booked, max_length=12)
     booked_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     booked_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
@@ -55,7 +56,7 @@ class Timesheet(SQLModel, table=True):
     ended_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     break_minutes: int
     worked_minutes: int
-    status: str = Field(default="submitted", max_length=12, index=True)
+    status: str = Field(default=TimesheetStatus.submitted, max_length=12, index=True)
     submitted_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     decided_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from coop.enums import BookingStatus, TimesheetStatus
 from coop.inputs import Comment, Id, Instant, Note
 
 
@@ -27,11 +28,11 @@ class BookingPublic(BaseModel):
     starts_at: datetime
     ends_at: datetime
     local_date: date
-    status: str
+    status: BookingStatus
     booked_at: datetime
     can_cancel: bool = False
     timesheet_id: int | None = None
-    timesheet_status: str | None = None
+    timesheet_status: TimesheetStatus | None = None
     timesheet_comment: str | None = None
 
 
@@ -69,7 +70,7 @@ class TimesheetPublic(BaseModel):
     ended_at: datetime
     break_minutes: int
     worked_minutes: int
-    status: str
+    status: TimesheetStatus
     submitted_at: datetime
     decided_at: datetime | None
     query_comment: str | None

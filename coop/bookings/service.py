@@ -23,7 +23,7 @@ from coop.bookings.schemas import BookingPublic
 from coop.clients.models import Client
 from coop.clock import elapsed_minutes, utcnow
 from coop.eligibility import rules as eligibility
-from coop.enums import ClientKind, Role
+from coop.enums import BookingStatus, ClientKind, CoverStatus, Role
 from coop.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from coop.members.models import Member
 from coop.notify import service as notify
@@ -117,7 +117,7 @@ def _refuse_if_already_held(session: Session, actor: Actor, shift_id: int, membe
     """A second tap by the member who holds the shift is told so, not that someone else took it."""
     held = session.exec(
         select(Booking.id).where(
-            Booking.shift_id == shift_id, Booking.member_id == member_id, Booking.status != "cancelled"
+            Booking.shift_id == shift_id, Booking.member_id == member_id, Booking.status != BookingStatus.cancelled
         )
     ).first()
     if held is None:
@@ -161,8 +161,8 @@ def book_locked(
         raise NotFound(f"No member {member_id}.")
     shift = session.get(Shift, shift_id, populate_existing=True)
     now = utcnow()
-    if shift.status != "open":
-        taken = shift.status == "booked"
+    if shift.status != CoverStatus.open:
+        taken = shift.status == CoverStatus.booked
         raise Conflict(
             "Someone else has just booked this shift." if taken else f"The shift is {shift.status}.",
             code="shift_taken" if taken else f"shift_{shift.status}",
@@ -186,7 +186,7 @@ def book_locked(
         member_id=member.id,
         starts_at=shift.starts_at,
         ends_at=shift.ends_at,
-        status="booked",
+        status=BookingStatus.booked,
         booked_at=now,
         booked_by_user_id=actor.user_id,
         roster_run_id=roster_run_id,
@@ -199,7 +199,7 @@ def book_locked(
         entity="booking",
         entity_id=booking.id,
         action="booked",
-        to_state="booked",
+        to_state=BookingStatus.booked,
         data={
             "shift_id": shift.id,
             "member_id": member.id,
@@ -207,7 +207,7 @@ def book_locked(
             "roster_run_id": roster_run_id,
         },
     )
-    shift_service.move_shift(session, actor, shift, "booked", action="booked")
+    shift_service.move_shift(session, actor, shift, CoverStatus.booked, action="booked")
     client = session.get(Client, shift.client_id)
     data = {"client": client.name, "member": member.name, "starts_at": shift.starts_at.isoformat()}
     notify.to_client(session, shift.client_id, "shift_booked", data)
@@ -269,7 +269,7 @@ def _booking_rows(session: Session, bookings: list[Booking], actor: Actor, polic
 
 
 def _may_cancel(booking: Booking, actor: Actor, now: datetime, policy: Policy) -> bool:
-    if booking.status != "booked" or booking.ends_at <= now:
+    if booking.status != BookingStatus.booked or booking.ends_at <= now:
         return False
     if actor.is_staff:
         return True
@@ -332,7 +332,7 @@ def cancel_booking(
     booking = session.get(Booking, booking_id, populate_existing=True)
     shift = session.get(Shift, booking.shift_id, populate_existing=True)
     now = utcnow()
-    if booking.status != "booked":
+    if booking.status != BookingStatus.booked:
         raise Conflict(f"The booking is already {booking.status}.", code=f"booking_{booking.status}")
     if booking.ends_at <= now:
         raise Conflict("The shift has already happened.", code="shift_past")
@@ -342,7 +342,7 @@ def cancel_booking(
             "cancelled by a coordinator: please call the co-op.",
             code="too_late_to_cancel",
         )
-    booking.status, booking.cancelled_at = "cancelled", now
+    booking.status, booking.cancelled_at = BookingStatus.cancelled, now
     booking.cancelled_by_user_id, booking.cancel_reason = actor.user_id, reason
     session.add(booking)
     history.record(
@@ -351,11 +351,11 @@ def cancel_booking(
         entity="booking",
         entity_id=booking.id,
         action="cancelled_by_member" if not actor.is_staff else "cancelled_by_coordinator",
-        from_state="booked",
-        to_state="cancelled",
+        from_state=BookingStatus.booked,
+        to_state=BookingStatus.cancelled,
         data={"reason": reason or ""},
     )
-    shift_service.move_shift(session, actor, shift, "open", action="reopened")
+    shift_service.move_shift(session, actor, shift, CoverStatus.open, action="reopened")
     member = session.get(Member, booking.member_id)
     client = session.get(Client, shift.client_id)
     data = {"client": client.name, "member": member.name, "starts_at": shift.starts_at.isoformat()}
@@ -398,7 +398,9 @@ def _terms(session: Session, shift: Shift, booking: Booking | None, policy: Poli
 
 
 def live_booking(session: Session, shift_id: int) -> Booking | None:
-    return session.exec(select(Booking).where(Booking.shift_id == shift_id, Booking.status != "cancelled")).first()
+    return session.exec(
+        select(Booking).where(Booking.shift_id == shift_id, Booking.status != BookingStatus.cancelled)
+    ).first()
 
 
 def cancellation_terms(
@@ -434,7 +436,7 @@ def _cancel_locked(
     terms = _terms(session, shift, booking, policy, now)
     data = {"client": session.get(Client, shift.client_id).name, "starts_at": shift.starts_at.isoformat()}
     if booking is not None:
-        booking.status, booking.cancelled_at = "cancelled", now
+        booking.status, booking.cancelled_at = BookingStatus.cancelled, now
         booking.cancelled_by_user_id, booking.cancel_reason = actor.user_id, reason or "cancelled by the client"
         session.add(booking)
         history.record(
@@ -443,8 +445,8 @@ def _cancel_locked(
             entity="booking",
             entity_id=booking.id,
             action="cancelled_by_client",
-            from_state="booked",
-            to_state="cancelled",
+            from_state=BookingStatus.booked,
+            to_state=BookingStatus.cancelled,
         )
         notify.to_member(session, booking.member_id, "shift_cancelled_by_client", data)
     if terms.late:
@@ -463,7 +465,7 @@ def _cancel_locked(
         session,
         actor,
         shift,
-        "cancelled",
+        CoverStatus.cancelled,
         action="cancelled",
         data={"reason": reason or "", "charge_minutes": terms.charge_minutes},
     )

@@ -14,7 +14,7 @@ from coop.bookings.models import Booking, Timesheet
 from coop.bookings.schemas import ResolveIn, TimesheetIn, TimesheetPublic
 from coop.clients.models import Client
 from coop.clock import elapsed_minutes, utcnow
-from coop.enums import Role
+from coop.enums import BookingStatus, CoverStatus, Role, TimesheetStatus
 from coop.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from coop.members.models import Member
 from coop.notify import service as notify
@@ -88,7 +88,7 @@ def submit_timesheet(
     booking, shift = booking_service._load_booking(session, actor, booking_id)
     if not (actor.is_staff or actor.member_id == booking.member_id):
         raise PermissionDenied("Only the member who worked the shift (or a coordinator) submits its timesheet.")
-    if booking.status == "cancelled":
+    if booking.status == BookingStatus.cancelled:
         raise Conflict("The booking was cancelled.", code="booking_cancelled")
     now = utcnow()
     if now < shift.starts_at:
@@ -97,7 +97,7 @@ def submit_timesheet(
         raise InvalidInput("The times are far from the booked shift, or in the future.", field="started_at")
     break_minutes, worked = _worked(data.started_at, data.ended_at, data.break_minutes, policy)
     sheet = session.exec(select(Timesheet).where(Timesheet.booking_id == booking.id)).first()
-    if sheet is not None and sheet.status in ("approved", "resolved"):
+    if sheet is not None and sheet.status == TimesheetStatus.approved:
         raise Conflict("This timesheet is already approved.", code="timesheet_approved")
     previous = None
     if sheet is None:
@@ -109,7 +109,7 @@ def submit_timesheet(
             ended_at=data.ended_at,
             break_minutes=break_minutes,
             worked_minutes=worked,
-            status="submitted",
+            status=TimesheetStatus.submitted,
             submitted_at=now,
         )
     else:
@@ -125,7 +125,7 @@ def submit_timesheet(
             break_minutes,
             worked,
         )
-        sheet.status, sheet.submitted_at = "submitted", now
+        sheet.status, sheet.submitted_at = TimesheetStatus.submitted, now
     session.add(sheet)
     session.flush()
     history.record(
@@ -135,7 +135,7 @@ def submit_timesheet(
         entity_id=sheet.id,
         action="submitted" if previous is None else "resubmitted",
         from_state=previous["status"] if previous else None,
-        to_state="submitted",
+        to_state=TimesheetStatus.submitted,
         data={"previous": previous} if previous else {"worked_minutes": worked},
     )
     notify.to_client(session, shift.client_id, "timesheet_submitted", _sheet_data(session, sheet, shift))
@@ -162,7 +162,7 @@ def _decide(session: Session, actor: Actor, timesheet_id: int) -> tuple[Timeshee
 
 def approve_timesheet(session: Session, actor: Actor, timesheet_id: int) -> TimesheetPublic:
     sheet, shift = _decide(session, actor, timesheet_id)
-    if sheet.status != "submitted":
+    if sheet.status != TimesheetStatus.submitted:
         raise Conflict(
             f"The timesheet is {sheet.status}; only a submitted one can be approved.", code=f"timesheet_{sheet.status}"
         )
@@ -174,9 +174,9 @@ def approve_timesheet(session: Session, actor: Actor, timesheet_id: int) -> Time
 
 def _approve(session: Session, actor: Actor, sheet: Timesheet, shift: Shift, *, action: str, data: dict | None = None):
     previous = sheet.status
-    sheet.status, sheet.decided_at, sheet.decided_by_user_id = "approved", utcnow(), actor.user_id
+    sheet.status, sheet.decided_at, sheet.decided_by_user_id = TimesheetStatus.approved, utcnow(), actor.user_id
     booking = session.get(Booking, sheet.booking_id)
-    booking.status = "completed"
+    booking.status = BookingStatus.completed
     session.add(sheet)
     session.add(booking)
     history.record(
@@ -186,19 +186,19 @@ def _approve(session: Session, actor: Actor, sheet: Timesheet, shift: Shift, *, 
         entity_id=sheet.id,
         action=action,
         from_state=previous,
-        to_state="approved",
+        to_state=TimesheetStatus.approved,
         data=data or {"worked_minutes": sheet.worked_minutes},
     )
-    shift_service.move_shift(session, actor, shift, "completed", action="completed")
+    shift_service.move_shift(session, actor, shift, CoverStatus.completed, action="completed")
 
 
 def query_timesheet(session: Session, actor: Actor, timesheet_id: int, comment: str) -> TimesheetPublic:
     sheet, shift = _decide(session, actor, timesheet_id)
-    if sheet.status != "submitted":
+    if sheet.status != TimesheetStatus.submitted:
         raise Conflict(
             f"The timesheet is {sheet.status}; only a submitted one can be queried.", code=f"timesheet_{sheet.status}"
         )
-    sheet.status, sheet.query_comment = "queried", comment
+    sheet.status, sheet.query_comment = TimesheetStatus.queried, comment
     sheet.decided_at, sheet.decided_by_user_id = utcnow(), actor.user_id
     session.add(sheet)
     history.record(
@@ -207,8 +207,8 @@ def query_timesheet(session: Session, actor: Actor, timesheet_id: int, comment: 
         entity="timesheet",
         entity_id=sheet.id,
         action="queried",
-        from_state="submitted",
-        to_state="queried",
+        from_state=TimesheetStatus.submitted,
+        to_state=TimesheetStatus.queried,
         data={"comment": comment},
     )
     notify.to_member(session, sheet.member_id, "timesheet_queried", _sheet_data(session, sheet, shift, comment=comment))
@@ -223,7 +223,7 @@ def resolve_timesheet(
     require_role(actor, *STAFF)
     policy = policy or get_policy()
     sheet, shift = _load_sheet(session, actor, timesheet_id)
-    if sheet.status != "queried":
+    if sheet.status != TimesheetStatus.queried:
         raise Conflict(
             f"The timesheet is {sheet.status}; only a queried one is resolved.", code=f"timesheet_{sheet.status}"
         )
@@ -259,7 +259,7 @@ def list_timesheets(
     session: Session,
     actor: Actor,
     *,
-    status: str | None = None,
+    status: TimesheetStatus | None = None,
     client_id: int | None = None,
     limit: int = 100,
     offset: int = 0,

@@ -17,7 +17,7 @@ from coop.bookings.models import Booking, Timesheet
 from coop.clients.models import Client
 from coop.clock import LONDON, elapsed_minutes, utcnow
 from coop.eligibility import rules as eligibility
-from coop.enums import MemberStatus, Role
+from coop.enums import BookingStatus, CoverStatus, MemberStatus, Role
 from coop.errors import NotFound, PermissionDenied
 from coop.geo import distance_km
 from coop.members.models import Member
@@ -45,7 +45,7 @@ def _shift_rows(session: Session, shifts: list[Shift]) -> list[ShiftPublic]:
         for b, m in session.exec(
             select(Booking, Member)
             .join(Member, Member.id == Booking.member_id)
-            .where(col(Booking.shift_id).in_(ids), Booking.status != "cancelled")
+            .where(col(Booking.shift_id).in_(ids), Booking.status != BookingStatus.cancelled)
         ).all()
     }
     names = dict(
@@ -110,7 +110,7 @@ def list_requests(
     actor: Actor,
     *,
     client_id: int | None = None,
-    status: str | None = None,
+    status: CoverStatus | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[ShiftRequestPublic], int]:
@@ -141,7 +141,7 @@ def get_shift(session: Session, actor: Actor, shift_id: int) -> ShiftPublic:
         if row.member_id == actor.member_id:
             return row
         member = session.get(Member, actor.member_id)
-        if shift.status == "open" and member is not None and member.profession == shift.role:
+        if shift.status == CoverStatus.open and member is not None and member.profession == shift.role:
             return row.model_copy(update={"member_id": None, "member_name": None})
     raise PermissionDenied("You may not see this shift.")
 
@@ -187,7 +187,7 @@ def list_shifts(
     session: Session,
     actor: Actor,
     *,
-    status: str | None = None,
+    status: CoverStatus | None = None,
     from_date: date | None = None,
     to_date: date | None = None,
     role: str | None = None,
@@ -250,7 +250,7 @@ def open_shifts_for_member(
     member = session.get(Member, actor.member_id)
     now = utcnow()
     query = select(Shift).where(
-        Shift.status == "open", Shift.starts_at > now, Shift.role == (role or member.profession)
+        Shift.status == CoverStatus.open, Shift.starts_at > now, Shift.role == (role or member.profession)
     )
     if from_date:
         query = query.where(Shift.local_date >= from_date)

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Column, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from coop.db import UTCDateTime
+from coop.enums import MemberStatus
 
 
 class Member(SQLModel, table=True):
@@ -19,7 +20,7 @@ class Member(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=40)
     profession: str = Field(max_length=20, index=True)
     membership_class: str = Field(default="worker", max_length=10)
-    status: str = Field(default="applicant", max_length=12, index=True)
+    status: str = Field(default=MemberStatus.applicant, max_length=12, index=True)
     status_changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     joined_on: date | None = None
     left_on: date | None = None

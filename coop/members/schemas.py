@@ -128,7 +128,7 @@ class MemberPublic(BaseModel):
     phone: str | None
     profession: str
     membership_class: str
-    status: str
+    status: MemberStatus
     status_changed_at: datetime
     joined_on: date | None
     left_on: date | None

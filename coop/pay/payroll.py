@@ -29,7 +29,7 @@ from coop.access import Actor, require_role
 from coop.bookings.models import Booking, Timesheet
 from coop.clients.models import Client
 from coop.clock import local_date, utcnow
-from coop.enums import Role
+from coop.enums import Role, TimesheetStatus
 from coop.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from coop.ledger import accounts
 from coop.ledger import service as ledger_service
@@ -124,7 +124,7 @@ def price_approved_timesheets(session: Session, *, member_id: int | None = None,
     `strict` refuses (InvalidInput naming the timesheet) when one cannot be priced, e.g. no rate card for the
     member's grade; otherwise that timesheet is left unpriced and reported in `refused`.
     """
-    query = select(Timesheet).where(Timesheet.status == "approved")
+    query = select(Timesheet).where(Timesheet.status == TimesheetStatus.approved)
     if member_id is not None:
         query = query.where(Timesheet.member_id == member_id)
     sheets = session.exec(query.order_by(col(Timesheet.id))).all()

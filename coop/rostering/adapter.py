@@ -17,7 +17,7 @@ from coop.bookings import facts
 from coop.clients.models import Client
 from coop.clock import LONDON, at_local, elapsed_minutes, utcnow
 from coop.eligibility import rules as eligibility
-from coop.enums import ClientKind, MemberStatus
+from coop.enums import ClientKind, CoverStatus, MemberStatus
 from coop.geo import distance_km
 from coop.members.models import Member
 from coop.policy import Policy
@@ -45,7 +45,7 @@ class Built:
 
 def open_shifts(session: Session, scope: Scope, *, now: datetime) -> list[Shift]:
     query = select(Shift).where(
-        Shift.status == "open",
+        Shift.status == CoverStatus.open,
         Shift.local_date >= scope.starts_on,
         Shift.local_date <= scope.ends_on,
         Shift.starts_at > now,

@@ -9,13 +9,14 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from coop.db import UTCDateTime
+from coop.enums import RunStatus
 
 
 class RosterRun(SQLModel, table=True):
     __tablename__ = "roster_run"
 
     id: int | None = Field(default=None, primary_key=True)
-    status: str = Field(default="queued", max_length=10, index=True)  # queued, running, done, failed
+    status: str = Field(default=RunStatus.queued, max_length=10, index=True)
     starts_on: date
     ends_on: date
     profession: str | None = Field(default=None, max_length=20)

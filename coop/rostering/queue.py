@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 
 from coop.config import Settings
 from coop.db import make_engine
+from coop.enums import RunStatus
 from coop.notify import service as notify
 from coop.rostering import service as roster_service
 from coop.rostering.models import RosterRun
@@ -163,7 +164,9 @@ class RosterQueue:
     def _queued_runs(self) -> list[int]:
         with Session(self.engine) as session:
             return list(
-                session.exec(select(RosterRun.id).where(RosterRun.status == "queued").order_by(col(RosterRun.id))).all()
+                session.exec(
+                    select(RosterRun.id).where(RosterRun.status == RunStatus.queued).order_by(col(RosterRun.id))
+                ).all()
             )
 
     # Working --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from coop.enums import Profession
+from coop.enums import Profession, RunStatus
 from coop.inputs import Day, Id
 
 
@@ -31,7 +31,7 @@ class RosterRunCreate(BaseModel):
 
 class RosterRunPublic(BaseModel):
     id: int
-    status: str
+    status: RunStatus
     starts_on: date
     ends_on: date
     profession: str | None

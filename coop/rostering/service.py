@@ -25,6 +25,7 @@ from coop.bookings import service as booking_service
 from coop.clients.models import Client
 from coop.clock import utcnow
 from coop.db import reader
+from coop.enums import RunStatus
 from coop.errors import Conflict, DomainError, NotFound
 from coop.members.models import Member
 from coop.policy import Policy, get_policy
@@ -43,7 +44,7 @@ def start_run(session: Session, actor: Actor, data: RosterRunCreate, *, queue=No
     """Queue a run; `queue.enqueue(run_id)` hands it to the job queue once the run is committed."""
     require_role(actor, *STAFF)
     run = RosterRun(
-        status="queued",
+        status=RunStatus.queued,
         starts_on=data.starts_on,
         ends_on=data.ends_on,
         profession=data.profession,
@@ -55,7 +56,12 @@ def start_run(session: Session, actor: Actor, data: RosterRunCreate, *, queue=No
     session.add(run)
     session.flush()
     history.record(
-        session, actor_user_id=actor.user_id, entity="roster_run", entity_id=run.id, action="queued", to_state="queued"
+        session,
+        actor_user_id=actor.user_id,
+        entity="roster_run",
+        entity_id=run.id,
+        action="queued",
+        to_state=RunStatus.queued,
     )
     session.commit()
     if queue is not None:
@@ -159,8 +165,8 @@ def claim(engine: Engine, run_id: int) -> bool:
         now = utcnow()
         result = session.exec(
             update(RosterRun)
-            .where(RosterRun.id == run_id, RosterRun.status == "queued")
-            .values(status="running", started_at=now, heartbeat_at=now, attempts=RosterRun.attempts + 1)
+            .where(RosterRun.id == run_id, RosterRun.status == RunStatus.queued)
+            .values(status=RunStatus.running, started_at=now, heartbeat_at=now, attempts=RosterRun.attempts + 1)
         )
         session.commit()
         return result.rowcount == 1
@@ -168,7 +174,9 @@ def claim(engine: Engine, run_id: int) -> bool:
 
 def next_queued(engine: Engine) -> int | None:
     with Session(engine) as session:
-        return session.exec(select(RosterRun.id).where(RosterRun.status == "queued").order_by(RosterRun.id)).first()
+        return session.exec(
+            select(RosterRun.id).where(RosterRun.status == RunStatus.queued).order_by(RosterRun.id)
+        ).first()
 
 
 def requeue_stalled(engine: Engine, *, stale_after: timedelta = STALE_AFTER) -> list[int]:
@@ -181,7 +189,7 @@ def requeue_stalled(engine: Engine, *, stale_after: timedelta = STALE_AFTER) -> 
         stalled = session.exec(
             select(RosterRun)
             .where(
-                RosterRun.status == "running",
+                RosterRun.status == RunStatus.running,
                 or_(col(RosterRun.heartbeat_at).is_(None), RosterRun.heartbeat_at < cutoff),
             )
             .with_for_update(skip_locked=True)
@@ -189,9 +197,13 @@ def requeue_stalled(engine: Engine, *, stale_after: timedelta = STALE_AFTER) -> 
         requeued = []
         for run in stalled:
             if run.attempts >= MAX_ATTEMPTS:
-                run.status, run.error, run.finished_at = "failed", "The worker stopped too many times.", utcnow()
+                run.status, run.error, run.finished_at = (
+                    RunStatus.failed,
+                    "The worker stopped too many times.",
+                    utcnow(),
+                )
             else:
-                run.status = "queued"
+                run.status = RunStatus.queued
                 requeued.append(run.id)
             session.add(run)
             history.record(
@@ -200,7 +212,7 @@ def requeue_stalled(engine: Engine, *, stale_after: timedelta = STALE_AFTER) -> 
                 entity="roster_run",
                 entity_id=run.id,
                 action="stalled",
-                from_state="running",
+                from_state=RunStatus.running,
                 to_state=run.status,
             )
         session.commit()
@@ -211,7 +223,7 @@ def _write_progress(engine: Engine, run_id: int, **values) -> None:
     with Session(engine) as session:
         session.exec(
             update(RosterRun)
-            .where(RosterRun.id == run_id, RosterRun.status == "running")
+            .where(RosterRun.id == run_id, RosterRun.status == RunStatus.running)
             .values(heartbeat_at=utcnow(), **values)
         )
         session.commit()
@@ -259,10 +271,10 @@ def execute(engine: Engine, run_id: int, *, policy: Policy | None = None, heartb
             progress["elapsed_s"] = round(time.monotonic() - started, 1)
 
         result = _result(solve_parts(parts, budget, on_progress=on_progress))
-        status, error = "done", None
+        status, error = RunStatus.done, None
     except Exception as exc:  # noqa: BLE001  (a failed run is reported, never lost)
         log.exception("roster run %s failed", run_id)
-        result, status, error = {}, "failed", failure_message(exc, run_id)
+        result, status, error = {}, RunStatus.failed, failure_message(exc, run_id)
     finally:
         stop.set()
         heart.join(timeout=5)
@@ -279,7 +291,7 @@ def execute(engine: Engine, run_id: int, *, policy: Policy | None = None, heartb
             entity="roster_run",
             entity_id=run_id,
             action="finished",
-            from_state="running",
+            from_state=RunStatus.running,
             to_state=status,
         )
         session.commit()
@@ -446,7 +458,7 @@ def apply_run(session: Session, actor: Actor, run_id: int, *, policy: Policy | N
     run = session.get(RosterRun, run_id, populate_existing=True)
     if run is None:
         raise NotFound(f"No roster run {run_id}.")
-    if run.status != "done":
+    if run.status != RunStatus.done:
         raise Conflict(f"The run is {run.status}: only a finished run can be applied.", code=f"run_{run.status}")
     if run.applied_at is not None:
         raise Conflict("This roster has already been applied.", code="run_applied")

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from coop.db import UTCDateTime
+from coop.enums import CoverStatus
 
 
 class ShiftPattern(SQLModel, table=True):
@@ -38,7 +39,7 @@ class ShiftRequest(SQLModel, table=True):
     headcount: int
     repeat_days: int = 1
     notes: str | None = Field(default=None, max_length=1000)
-    status: str = Field(default="open", max_length=12)
+    status: str = Field(default=CoverStatus.open, max_length=12)
     created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
@@ -56,7 +57,7 @@ class Shift(SQLModel, table=True):
     starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     ends_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     local_date: date = Field(index=True)
-    status: str = Field(default="open", max_length=12, index=True)
+    status: str = Field(default=CoverStatus.open, max_length=12, index=True)
     # Bumped by every booking attempt: the UPDATE takes the row (PostgreSQL) or database (SQLite) write lock.
     version: int = 0
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from coop.enums import CoverStatus
 
-def request_status(shift_statuses: Iterable[str]) -> str:
+
+def request_status(shift_statuses: Iterable[str]) -> CoverStatus:
     """A request is open while any shift is open, booked once all are filled, then completed or cancelled."""
-    statuses = set(shift_statuses)
-    if "open" in statuses:
-        return "open"
-    if "booked" in statuses:
-        return "booked"
-    return "cancelled" if statuses == {"cancelled"} else "completed"
+    statuses = set(shift_statuses)  # plain strings from the database compare equal to the members
+    if CoverStatus.open in statuses:
+        return CoverStatus.open
+    if CoverStatus.booked in statuses:
+        return CoverStatus.booked
+    return CoverStatus.cancelled if statuses == {CoverStatus.cancelled} else CoverStatus.completed

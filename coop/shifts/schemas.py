@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from coop.clock import LocalTime
-from coop.enums import Profession
+from coop.enums import CoverStatus, Profession
 from coop.inputs import Code, Day, Grade, Id, Instant, LongNote, Tag, text
 
 
@@ -60,7 +60,7 @@ class ShiftPublic(BaseModel):
     client_name: str
     role: str
     kind: str
-    status: str
+    status: CoverStatus
     starts_at: datetime
     ends_at: datetime
     local_date: date
@@ -81,7 +81,7 @@ class ShiftRequestPublic(BaseModel):
     requirements: Requirements
     preferred_member_ids: list[int]
     notes: str | None
-    status: str
+    status: CoverStatus
     created_at: datetime
     shifts: list[ShiftPublic]
 

@@ -11,7 +11,7 @@ from coop import history
 from coop.access import Actor, require_client_access
 from coop.clients.models import Client
 from coop.clock import LONDON, local_date, utcnow
-from coop.enums import Role
+from coop.enums import CoverStatus, Role
 from coop.errors import InvalidInput, NotFound, PermissionDenied
 from coop.members.grades import GRADES, is_grade
 from coop.members.models import Member
@@ -24,7 +24,7 @@ from coop.shifts.schemas import (
 )
 from coop.shifts.timing import DEFAULT_PATTERNS, local_span, working_days
 
-LIVE = ("open", "booked")
+LIVE = (CoverStatus.open, CoverStatus.booked)
 # A coordinator may record a shift already worked (arranged by phone) up to this far back.
 PAST_LIMIT = timedelta(days=31)
 
@@ -143,7 +143,7 @@ def create_request(session: Session, actor: Actor, data: ShiftRequestCreate) -> 
         headcount=data.headcount,
         repeat_days=data.repeat_days,
         notes=data.notes,
-        status="open",
+        status=CoverStatus.open,
         created_by_user_id=actor.user_id,
         created_at=now,
     )
@@ -160,7 +160,7 @@ def create_request(session: Session, actor: Actor, data: ShiftRequestCreate) -> 
                     starts_at=start,
                     ends_at=end,
                     local_date=local_date(start),
-                    status="open",
+                    status=CoverStatus.open,
                     created_at=now,
                 )
             )
@@ -170,14 +170,16 @@ def create_request(session: Session, actor: Actor, data: ShiftRequestCreate) -> 
         entity="shift_request",
         entity_id=request.id,
         action="requested",
-        to_state="open",
+        to_state=CoverStatus.open,
         data={"shifts": len(spans) * data.headcount},
     )
     session.commit()
     return request
 
 
-def move_shift(session: Session, actor: Actor, shift: Shift, to_state: str, *, action: str, data: dict | None = None):
+def move_shift(
+    session: Session, actor: Actor, shift: Shift, to_state: CoverStatus, *, action: str, data: dict | None = None
+):
     """A shift changes state: set it, keep the history (who, when, from what to what), keep its request in step."""
     previous = shift.status
     shift.status = to_state

@@ -18,6 +18,7 @@ from coop.bookings.schemas import QueryIn
 from coop.clients import service as client_service
 from coop.clock import to_local, today_local, utcnow
 from coop.cover import service as cover_service
+from coop.enums import TimesheetStatus
 from coop.errors import DomainError, PermissionDenied
 from coop.inputs import Id
 from coop.members.grades import GRADES
@@ -243,7 +244,7 @@ def _cancel_page(page: Page, shift_id: Id, reason: str = "", status_code: int = 
         shift=shift,
         terms=terms,
         reason=reason,
-        live=shift.status in ("open", "booked") and shift.ends_at > utcnow(),
+        live=shift.status in shift_service.LIVE and shift.ends_at > utcnow(),
         **_context(page),
     )
 
@@ -281,10 +282,12 @@ def cancel_shift(page: ClientPage, shift_id: Id, form: Form):
 
 def _timesheets(page: Page, values: dict[str, str] | None = None, status_code: int = 200):
     _client_id(page)
-    waiting = timesheet_service.list_timesheets(page.db, page.actor, status="submitted")
-    decided = [t for t in timesheet_service.list_timesheets(page.db, page.actor, limit=50) if t.status != "submitted"][
-        :RECENT_DECIDED
-    ]
+    waiting = timesheet_service.list_timesheets(page.db, page.actor, status=TimesheetStatus.submitted)
+    decided = [
+        t
+        for t in timesheet_service.list_timesheets(page.db, page.actor, limit=50)
+        if t.status != TimesheetStatus.submitted
+    ][:RECENT_DECIDED]
     shifts = {t.shift_id: cover_service.get_shift(page.db, page.actor, t.shift_id) for t in waiting}
     return page.render(
         "client/timesheets.html",

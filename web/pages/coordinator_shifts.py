@@ -15,6 +15,7 @@ from coop.bookings import timesheets as timesheet_service
 from coop.bookings.schemas import ResolveIn
 from coop.clock import LONDON, today_local, utcnow
 from coop.cover import service as cover_service
+from coop.enums import CoverStatus, TimesheetStatus
 from coop.errors import DomainError
 from coop.inputs import MAX_ID, Id
 from coop.policy import get_policy
@@ -86,7 +87,7 @@ def unfilled(page: StaffPage, when: str | None = None):
         return cover_service.list_shifts(
             page.db,
             page.actor,
-            status="open",
+            status=CoverStatus.open,
             from_date=today,
             to_date=last,
             limit=PAGE_SIZE,
@@ -136,7 +137,7 @@ def unfilled(page: StaffPage, when: str | None = None):
 def _shift_page(page: Page, shift_id: Id, *, status_code: int = 200, conflict: list[str] | None = None):
     shift = cover_service.get_shift(page.db, page.actor, shift_id)
     eligible, ineligible, common = [], [], []
-    if shift.status == "open":
+    if shift.status == CoverStatus.open:
         found = cover_service.candidates(page.db, page.actor, shift_id)
         eligible = [{"c": c, "why": [why_text(page, w) for w in c.why]} for c in found.eligible]
         ineligible = [{"c": c, "reasons": [reason_text(page, r["code"]) for r in c.reasons]} for c in found.ineligible]
@@ -147,7 +148,7 @@ def _shift_page(page: Page, shift_id: Id, *, status_code: int = 200, conflict: l
         status_code=status_code,
         shift=shift,
         when=when_text(page, shift.starts_at, shift.ends_at),
-        urgency=urgency(shift, utcnow()) if shift.status == "open" else None,
+        urgency=urgency(shift, utcnow()) if shift.status == CoverStatus.open else None,
         eligible=eligible,
         ineligible=ineligible,
         common=common,
@@ -189,7 +190,7 @@ def _local_input(at: datetime) -> str:
 
 
 def _timesheets_page(page: Page, *, values: dict[int, dict] | None = None, status_code: int = 200):
-    sheets = timesheet_service.list_timesheets(page.db, page.actor, status="queried", limit=50)
+    sheets = timesheet_service.list_timesheets(page.db, page.actor, status=TimesheetStatus.queried, limit=50)
     forms = {}
     for sheet in sheets:
         forms[sheet.id] = (values or {}).get(sheet.id) or {

@@ -16,6 +16,7 @@ from coop.bookings import timesheets as timesheet_service
 from coop.bookings.schemas import BookingPublic, TimesheetIn
 from coop.clock import LONDON, at_local, to_local, utcnow
 from coop.cover import service as cover_service
+from coop.enums import BookingStatus, TimesheetStatus
 from coop.errors import DomainError, PermissionDenied
 from coop.inputs import Id
 from coop.policy import get_policy
@@ -140,11 +141,11 @@ def _my_shifts(page: Page, status_code: int = 200):
     _member_id(page)
     now = utcnow()
     bookings = booking_service.my_bookings(page.db, page.actor)
-    upcoming = [b for b in bookings if b.status == "booked" and b.ends_at > now]
-    worked = [b for b in bookings if b.status != "cancelled" and b.starts_at <= now and b not in upcoming]
+    upcoming = [b for b in bookings if b.status == BookingStatus.booked and b.ends_at > now]
+    worked = [b for b in bookings if b.status != BookingStatus.cancelled and b.starts_at <= now and b not in upcoming]
     worked.reverse()  # the latest first
     # Everything still to settle, then the last few decided ones.
-    settled = [b for b in worked if b.timesheet_status in ("approved", "resolved")]
+    settled = [b for b in worked if b.timesheet_status == TimesheetStatus.approved]
     worked = [b for b in worked if b not in settled] + settled[:RECENT_DECIDED]
     feed = calendar_service.calendar_url(page.db, page.actor, page.request.app.state.settings.public_url)
     return page.render(
@@ -217,9 +218,9 @@ def _timesheet(page: Page, booking: BookingPublic, values: dict | None = None, s
         kind_label=lambda k: kind_label(page, k),
         local=to_local,
         started=booking.starts_at <= utcnow(),
-        may_submit=booking.status != "cancelled"
+        may_submit=booking.status != BookingStatus.cancelled
         and booking.starts_at <= utcnow()
-        and (sheet is None or sheet.status in ("submitted", "queried")),
+        and (sheet is None or sheet.status in (TimesheetStatus.submitted, TimesheetStatus.queried)),
     )
 
 

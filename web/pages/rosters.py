@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from coop.clients import service as client_service
 from coop.clock import LONDON, today_local
-from coop.enums import Profession
+from coop.enums import Profession, RunStatus
 from coop.errors import DomainError
 from coop.inputs import Id
 from coop.rostering import service as roster_service
@@ -66,7 +66,7 @@ def progress_view(page: Page, run: RosterRunPublic) -> dict[str, Any]:
     objective, bound = progress.get("objective"), progress.get("bound")
     return {
         "status": run.status,
-        "finished": run.status in ("done", "failed"),
+        "finished": run.status in (RunStatus.done, RunStatus.failed),
         "status_text": _status_text(page, run),
         "value": round(min(elapsed, limit), 3),
         "max": limit,
@@ -215,7 +215,7 @@ def _run_page(page: Page, run_id: Id, *, status_code: int = 200):
         status_text=_status_text(page, run),
         progress=progress_view(page, run),
         clients=[client_names.get(i, str(i)) for i in run.client_ids],
-        **(_proposal(page, run) if run.status == "done" else {"days": [], "unfilled": [], "skipped": []}),
+        **(_proposal(page, run) if run.status == RunStatus.done else {"days": [], "unfilled": [], "skipped": []}),
     )
 
 

@@ -82,7 +82,13 @@ def _list_routes(path: str, kind: ListKind) -> None:
     def read_list(client_id: Id, actor: CurrentActor, session: SessionDep):
         return client_service.list_entries(session, actor, client_id, kind)
 
-    @router.post(f"/{{client_id}}/{path}", response_model=ListEntryPublic, status_code=201, name=f"add_{kind.value}")
+    @router.post(
+        f"/{{client_id}}/{path}",
+        response_model=ListEntryPublic,
+        status_code=201,
+        name=f"add_{kind.value}",
+        responses=errors(409),
+    )
     def add_entry(client_id: Id, data: ListEntryCreate, actor: CurrentActor, session: SessionDep):
         return client_service.add_to_list(session, actor, client_id, kind, data.member_id, data.note)
 

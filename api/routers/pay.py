@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
+from api.openapi import errors
 from coop.clock import today_local
 from coop.pay import payroll
 from coop.pay.schemas import MAX_ID, MyPayPublic, PayRunCreate, PayRunPublic, PayRunsPublic
@@ -55,7 +56,7 @@ def post_pay_run(actor: CurrentActor, session: SessionDep, run_id: RunId):
     return payroll.post_pay_run(session=session, actor=actor, run_id=run_id)
 
 
-@router.get("/payroll.csv", response_class=Response)
+@router.get("/payroll.csv", response_class=Response, responses=errors(404))
 def payroll_csv(actor: CurrentActor, session: SessionDep, period_start: date, period_end: date):
     """The payroll provider's file for a posted run's period: one row per member. A second export gives the
     same bytes."""

@@ -153,8 +153,9 @@ def test_each_bad_row_is_named_beside_its_field(web, app, session):
     assert 'id="debit-1-error"' in response.text  # row 1 has an account but neither a debit nor a credit
     data = _journal(**{"account-0": "1000", "debit-0": "5", "account-1": "3000", "credit-1": "5"}, date="")
     assert 'id="date-error"' in post_form(web, NEW, data).text
+    # A NUL is refused for every form before the page (web/page.py), as a 422 page, writing nothing.
     data = _journal(**{"account-0": "1000", "debit-0": "5", "account-1": "3000", "credit-1": "5"}, reason="a\x00b")
-    assert 'id="reason-error"' in post_form(web, NEW, data).text
+    assert post_form(web, NEW, data).status_code == 422
     assert _entries(app) == 0
 
 

@@ -17,14 +17,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from bench import regional
+from coop.auth.models import User
 from coop.clock import LONDON, today_local
 from coop.config import Settings
 from coop.rostering.models import RosterRun
 from coop.rostering.service import next_week
 from server.app import create_app
-from tests.conftest import POSTGRES_URL, SECRET, bearer, sign_in
+from tests.conftest import POSTGRES_URL, SECRET, bearer
 from tests.factories import make_client, make_member, make_user
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL (COOP_TEST_POSTGRES_URL)")
@@ -171,21 +173,26 @@ def test_a_roster_run_finishes_through_a_separate_worker_process(db_url, ward_we
         app.state.engine.dispose()
 
 
-@on_postgres_demo
-def test_a_run_whose_worker_is_killed_mid_solve_is_finished_by_the_next_worker(demo_db_url, tmp_path):
-    app = create_app(settings_for(demo_db_url, embedded_worker=False))
+@on_postgres
+def test_a_run_whose_worker_is_killed_mid_solve_is_finished_by_the_next_worker(db_url, tmp_path):
+    # A regional co-op's week: a solve that uses its whole time (the demo's weeks are proven in under a second).
+    week = regional.generate(db_url, scale=0.5, seed=1)
+    app = create_app(settings_for(db_url, embedded_worker=False))
     log = tmp_path / "workers.log"
     try:
         with TestClient(app) as api:
-            coordinator = sign_in(api, "coordinator@demo.coop", "cymru-demo")
-            monday, sunday = next_week(today_local())
-            run_id = start_run(api, {"monday": monday, "sunday": sunday}, coordinator, time_limit_s=12)
+            with Session(app.state.engine) as session:
+                coordinator = bearer(session.exec(select(User).where(User.email == "coordinator@regional.coop")).one())
+            monday = week.monday
+            run_id = start_run(
+                api, {"monday": monday, "sunday": monday + timedelta(days=6)}, coordinator, time_limit_s=20
+            )
 
-            with worker_process(demo_db_url, log) as first:
+            with worker_process(db_url, log) as first:
                 wait_for(
                     "the first worker to be solving",
                     lambda: run_status(api, run_id, coordinator)["progress"].get("elapsed_s", 0) >= 1,
-                    within_s=60,
+                    within_s=90,
                 )
                 first.send_signal(signal.SIGKILL)
                 first.wait(timeout=10)
@@ -193,8 +200,8 @@ def test_a_run_whose_worker_is_killed_mid_solve_is_finished_by_the_next_worker(d
             assert killed["status"] == "running", "the run must still be mid-solve when its worker dies"
             assert jobs_by_status(app.state.engine) == {"doing": 1}
 
-            with worker_process(demo_db_url, log):
-                run = finished(api, run_id, coordinator, within_s=90)
+            with worker_process(db_url, log):
+                run = finished(api, run_id, coordinator, within_s=150)
             assert run["status"] == "done", (run["error"], log.read_text())
             assert run["assignments"]
             with Session(app.state.engine) as session:
@@ -212,13 +219,14 @@ def test_a_failed_run_says_what_went_wrong_in_words_never_in_sql(db_url, ward_we
     try:
         with TestClient(app) as api:
             ask_for_nurses(api, ward_week, days=1)
-            body = {
-                "starts_on": str(ward_week["monday"]),
-                "ends_on": str(ward_week["sunday"]),
-                "client_ids": [2**40],  # beyond PostgreSQL's integer: the database refuses the run's query
-            }
+            body = {"starts_on": str(ward_week["monday"]), "ends_on": str(ward_week["sunday"])}
             response = api.post("/api/roster-runs", json=body, headers=ward_week["coordinator"])
             run_id = response.json()["id"]
+            # The API refuses such an id (422); written around it, the database refuses the run's query.
+            with app.state.engine.begin() as connection:
+                connection.execute(
+                    text("UPDATE roster_run SET client_ids = :ids WHERE id = :id"), {"ids": f"[{2**40}]", "id": run_id}
+                )
             app.state.queue.drain()
             run = run_status(api, run_id, ward_week["coordinator"])
     finally:

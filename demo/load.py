@@ -28,7 +28,7 @@ from coop.auth.models import User
 from coop.clients.models import Client
 from coop.clock import at_local, today_local, utcnow
 from coop.members.models import Member
-from demo import clients, people, seed, work
+from demo import books, clients, people, seed, work
 from demo.people import CLIENT_DOMAIN, DEMO_PASSWORD, EXAMPLE_MEMBER_EMAIL, SIGN_INS
 
 SEED = 2026
@@ -77,7 +77,7 @@ def load_if_empty(engine: Engine, *, force: bool = False) -> bool:
 
 
 def load(session: Session) -> None:
-    """Write the whole demo co-op and commit once."""
+    """Write the demo co-op's people, places and work and commit once; then make its books (demo.books)."""
     demo = Demo(
         session=session,
         rng=seed.seeded(SEED),
@@ -90,6 +90,9 @@ def load(session: Session) -> None:
         demo.rng = seed.seeded(SEED, area)
         step(demo)
     session.commit()
+    # The books go through the money use-cases, each committing as it would in a live co-op (demo.books).
+    demo.rng = seed.seeded(SEED, "books")
+    books.load_books(demo)
 
 
 def _steps() -> tuple[tuple[str, Callable[[Demo], None]], ...]:
@@ -104,6 +107,7 @@ def _steps() -> tuple[tuple[str, Callable[[Demo], None]], ...]:
         ("sign-ins", people.load_sign_ins),
         ("history", people.load_history),
         ("work", work.load_work),
+        ("past work", work.load_past_work),
     )
 
 

@@ -34,6 +34,7 @@ from coop.policy import Policy, get_policy
 from coop.shifts import rules as shift_rules
 from coop.shifts.models import Shift, ShiftRequest
 from coop.shifts.timing import DEFAULT_PATTERNS, local_span, working_days
+from demo import books
 from demo.clients import UHW, find_client
 from demo.people import CARER_SKILLS, TEACHER_SUBJECTS
 from demo.seed import insert_rows, next_monday, pick
@@ -146,12 +147,23 @@ class _Work:
 
 def load_work(demo: Demo) -> None:
     """Shift requests, bookings, timesheets and cancellations around today, all within the rules."""
+    work = _new_work(demo, demo.today - timedelta(days=HISTORY_DAYS + 2), demo.today + timedelta(days=AHEAD_DAYS + 2))
+    _plan_named_work(work)
+    _plan_history(work)
+    _plan_recent(work)
+    _plan_ahead(work)
+    _plan_cancellations(work)
+    _write_work(work)
+
+
+def _new_work(demo: Demo, first: date, last: date) -> _Work:
+    """What planning needs: every active member's facts, with the shifts they already hold from first to last."""
     session = demo.session
     session.flush()
     policy = get_policy()
     active = list(session.exec(select(Member).where(Member.status == MemberStatus.active).order_by(Member.id)).all())
-    window_from = at_local(demo.today - timedelta(days=HISTORY_DAYS + 2), time(0, 0))
-    window_to = at_local(demo.today + timedelta(days=AHEAD_DAYS + 2), time(0, 0))
+    window_from = at_local(first, time(0, 0))
+    window_to = at_local(last, time(0, 0))
     client_ids = [c.id for c in demo.clients]
     users = session.exec(select(User.id, User.member_id, User.client_id)).all()
     work = _Work(
@@ -170,12 +182,7 @@ def load_work(demo: Demo) -> None:
         member_facts.credentials = [
             _Credential(c.kind, c.verified_on, c.expires_on, c.dbs_workforce) for c in member_facts.credentials
         ]
-    _plan_named_work(work)
-    _plan_history(work)
-    _plan_recent(work)
-    _plan_ahead(work)
-    _plan_cancellations(work)
-    _write_work(work)
+    return work
 
 
 # Planning ----------------------------------------------------------------------------------------
@@ -403,6 +410,51 @@ def _plan_history(work: _Work) -> None:
         for request in planned:
             if not _fill(work, request.shifts[0], "completed"):
                 work.requests.remove(request)  # nobody worked it: it is not part of the history
+
+
+def load_past_work(demo: Demo) -> None:
+    """The co-op's worked and approved shifts from the start of its last complete financial year up to the six
+    weeks load_work writes: the history its books are made from (demo.books).
+
+    A profession's work starts on the first day its pay can be priced (the rate cards in force, demo.books):
+    pricing refuses work no card covers. The register keeps only each member's current credentials, so
+    for these earlier dates a member is taken to have held them since joining (renewals before the current
+    one are not on file); every other rule is checked as for any booking.
+    """
+    first = books.books_start(demo.today)
+    last = demo.today - timedelta(days=HISTORY_DAYS + 1)
+    work = _new_work(demo, first - timedelta(days=2), last + timedelta(days=3))
+    for member_id, member_facts in work.member_facts.items():
+        joined = work.members[member_id].joined_on
+        member_facts.credentials = [
+            _Credential(c.kind, min(c.verified_on, joined or c.verified_on), c.expires_on, c.dbs_workforce)
+            for c in member_facts.credentials
+        ]
+    priced_from = books.priced_from()
+    rng = work.rng
+    schools = [c for c in demo.clients if c.kind == ClientKind.school]
+    wards = [c for c in demo.clients if c.kind == ClientKind.ward]
+    care = [c for c in demo.clients if c.kind == ClientKind.care_provider]
+    day = first
+    while day <= last:
+        planned: list[_PlannedRequest] = []
+        if day.weekday() < 5 and day >= priced_from[Profession.supply_teacher]:
+            for school in rng.sample(schools, 2):
+                planned.append(
+                    _plan(work, school, pick(rng, SCHOOL_PATTERNS), day, skills=_school_skills(rng, school),
+                          notes=rng.choice(SCHOOL_NOTES))
+                )  # fmt: skip
+        if day >= priced_from[Profession.nurse]:
+            for ward in rng.sample(wards, 2):
+                planned.append(_plan(work, ward, pick(rng, WARD_PATTERNS), day, **_ward_request_terms(rng, ward)))
+        if day >= priced_from[Profession.care_worker]:
+            provider = rng.choice(care)
+            planned.append(_plan(work, provider, pick(rng, CARE_PATTERNS), day, notes=rng.choice(CARE_NOTES)))
+        for request in planned:
+            if not _fill(work, request.shifts[0], "completed"):
+                work.requests.remove(request)  # nobody worked it: it is not part of the history
+        day += timedelta(days=1)
+    _write_work(work)
 
 
 def _plan_recent(work: _Work) -> None:

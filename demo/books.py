@@ -4,7 +4,7 @@ The worked and approved timesheets come from the demo's history (demo.work); eve
 made here THROUGH the use-cases a live co-op runs, each committing as it would, with the clock pinned to the
 day it happens (coop.clock.travel_to):
 
-- members' share capital, paid on joining, and the month's overheads (premises, software, insurance,
+- the cash earlier years left (retained surplus), members' share capital, paid on joining, and the month's overheads (premises, software, insurance,
   professional fees, training): `coop.ledger.service.post_manual_journal`;
 - a weekly pay run for each week once it is three days past (Monday to Sunday): `coop.pay.payroll`
   `create_pay_run` (which prices the approved timesheets), `post_pay_run`, `export_payroll_for_run`; the
@@ -51,6 +51,7 @@ PAY_RUN_DELAY = 3  # a week's pay run is made on the Wednesday after it
 INVOICE_DAY = 2  # the month's invoicing run is made on the 2nd of the month after
 HMRC_DAY = 19  # PAYE/NI and pension deductions paid for the month before
 ON_TIME, LATE, UNPAID = "on time", "late", "unpaid"
+BROUGHT_FORWARD_PENCE = 90_000_00  # cash the co-op's earlier years left it: wages are paid before clients pay
 OVERDUE_BUCKETS = ("days_1_30", "days_31_60", "days_61_90", "days_over_90")
 
 # The month's overheads, in pence, and how much they vary month to month (a share either way).
@@ -93,6 +94,15 @@ def load_books(demo: Demo) -> None:
     pay_service.load_rate_cards(session=session)
     _share_capital(demo, actor)
     start, today = books_start(demo.today), demo.today
+    with _at(start, 9):
+        # What the co-op's earlier years left it: cash in the bank, kept as retained surplus.
+        ledger.post_manual_journal(
+            session,
+            actor=actor,
+            entry_date=start,
+            reason="Balances brought forward from the years before these books",
+            lines=[Line(accounts.BANK, BROUGHT_FORWARD_PENCE), Line(accounts.RETAINED_SURPLUS, -BROUGHT_FORWARD_PENCE)],
+        )
     policy = get_policy()
     terms = {c.id: c.payment_terms_days or policy.payment_terms_days for c in session.exec(select(Client)).all()}
     due_payments: dict[date, list[Invoice]] = defaultdict(list)

@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 HISTORY_DAYS = 42  # worked and approved, from this many days ago up to RECENT_DAYS ago
 RECENT_DAYS = 3  # the days still being settled: timesheets submitted, queried or not yet in
 AHEAD_DAYS = 21  # open and booked cover from tomorrow
+# Before those six weeks (load_past_work), a lighter day so the books' use-cases load in seconds: a school
+# and a ward a day (a second on about a third of days) and a care visit or day every other day or so.
+PAST_SECOND_SHARE = 0.3
+PAST_CARE_SHARE = 0.5
 
 # The skill a ward asks for when it asks for one (ICU wards always do, with a minimum band).
 WARD_SKILL = {
@@ -439,15 +443,15 @@ def load_past_work(demo: Demo) -> None:
     while day <= last:
         planned: list[_PlannedRequest] = []
         if day.weekday() < 5 and day >= priced_from[Profession.supply_teacher]:
-            for school in rng.sample(schools, 2):
+            for school in rng.sample(schools, 2 if rng.random() < PAST_SECOND_SHARE else 1):
                 planned.append(
                     _plan(work, school, pick(rng, SCHOOL_PATTERNS), day, skills=_school_skills(rng, school),
                           notes=rng.choice(SCHOOL_NOTES))
                 )  # fmt: skip
         if day >= priced_from[Profession.nurse]:
-            for ward in rng.sample(wards, 2):
+            for ward in rng.sample(wards, 2 if rng.random() < PAST_SECOND_SHARE else 1):
                 planned.append(_plan(work, ward, pick(rng, WARD_PATTERNS), day, **_ward_request_terms(rng, ward)))
-        if day >= priced_from[Profession.care_worker]:
+        if day >= priced_from[Profession.care_worker] and rng.random() < PAST_CARE_SHARE:
             provider = rng.choice(care)
             planned.append(_plan(work, provider, pick(rng, CARE_PATTERNS), day, notes=rng.choice(CARE_NOTES)))
         for request in planned:

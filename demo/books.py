@@ -4,8 +4,8 @@ The worked and approved timesheets come from the demo's history (demo.work); eve
 made here THROUGH the use-cases a live co-op runs, each committing as it would, with the clock pinned to the
 day it happens (coop.clock.travel_to):
 
-- the cash earlier years left (retained surplus), members' share capital, paid on joining, and the month's overheads (premises, software, insurance,
-  professional fees, training): `coop.ledger.service.post_manual_journal`;
+- the cash earlier years left (retained surplus), members' share capital, paid on joining, and the month's
+  overheads (premises, software, insurance, professional fees, training): `coop.ledger.service.post_manual_journal`;
 - a weekly pay run for each week once it is three days past (Monday to Sunday): `coop.pay.payroll`
   `create_pay_run` (which prices the approved timesheets), `post_pay_run`, `export_payroll_for_run`; the
   payroll provider pays the net wages the same day, and HMRC and the pension scheme are paid the month's
@@ -136,9 +136,9 @@ def load_books(demo: Demo) -> None:
 def _share_capital(demo: Demo, actor: Actor) -> None:
     """Each member's share capital, paid into the bank on the day they joined."""
     members = demo.session.exec(
-        select(Member).where(Member.joined_on.is_not(None), Member.share_capital_pence > 0).order_by(
-            Member.joined_on, Member.id
-        )
+        select(Member)
+        .where(Member.joined_on.is_not(None), Member.share_capital_pence > 0)
+        .order_by(Member.joined_on, Member.id)
     ).all()
     for member in members:
         with _at(member.joined_on):

@@ -60,7 +60,9 @@ def test_every_issued_invoice_total_equals_its_lines_and_its_ledger_posting(demo
     for invoice_id, amount in demo_session.exec(select(InvoiceLine.invoice_id, InvoiceLine.amount_pence)).all():
         line_totals[invoice_id] += amount
     postings: dict[int, list[Posting]] = defaultdict(list)
-    for posting in demo_session.exec(select(Posting).where(col(Posting.entry_id).in_([i.journal_entry_id for i in invoices]))):
+    for posting in demo_session.exec(
+        select(Posting).where(col(Posting.entry_id).in_([i.journal_entry_id for i in invoices]))
+    ):
         postings[posting.entry_id].append(posting)
     for invoice in invoices:
         assert invoice.total_pence == line_totals[invoice.id] > 0, invoice.number

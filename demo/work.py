@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
-from sqlmodel import select
+from sqlmodel import col, select
 
 from coop.auth.models import User
 from coop.bookings import facts
@@ -29,7 +29,7 @@ from coop.eligibility import rules as eligibility
 from coop.eligibility.rules import HeldShift, MemberFacts, ShiftFacts
 from coop.enums import ClientKind, MemberStatus, Profession
 from coop.history import HistoryEvent
-from coop.members.models import Member
+from coop.members.models import Credential, Member
 from coop.policy import Policy, get_policy
 from coop.shifts import rules as shift_rules
 from coop.shifts.models import Shift, ShiftRequest
@@ -421,19 +421,15 @@ def load_past_work(demo: Demo) -> None:
     weeks load_work writes: the history its books are made from (demo.books).
 
     A profession's work starts on the first day its pay can be priced (the rate cards in force, demo.books):
-    pricing refuses work no card covers. The register keeps only each member's current credentials, so
-    for these earlier dates a member is taken to have held them since joining (renewals before the current
-    one are not on file); every other rule is checked as for any booking.
+    pricing refuses work no card covers. Every booking passes the one rule set against the register as it
+    stood on the day, so the register gets each member's earlier checks (_earlier_checks); the named sign-ins'
+    own history stays the six weeks of load_work.
     """
     first = books.books_start(demo.today)
     last = demo.today - timedelta(days=HISTORY_DAYS + 1)
+    named_ids = {m.id for m in demo.named_members.values()}
+    _earlier_checks(demo, before=last, skip=named_ids)
     work = _new_work(demo, first - timedelta(days=2), last + timedelta(days=3))
-    for member_id, member_facts in work.member_facts.items():
-        joined = work.members[member_id].joined_on
-        member_facts.credentials = [
-            _Credential(c.kind, min(c.verified_on, joined or c.verified_on), c.expires_on, c.dbs_workforce)
-            for c in member_facts.credentials
-        ]
     priced_from = books.priced_from()
     rng = work.rng
     schools = [c for c in demo.clients if c.kind == ClientKind.school]
@@ -455,10 +451,45 @@ def load_past_work(demo: Demo) -> None:
             provider = rng.choice(care)
             planned.append(_plan(work, provider, pick(rng, CARE_PATTERNS), day, notes=rng.choice(CARE_NOTES)))
         for request in planned:
-            if not _fill(work, request.shifts[0], "completed"):
+            if not _fill(work, request.shifts[0], "completed", avoid=named_ids):
                 work.requests.remove(request)  # nobody worked it: it is not part of the history
         day += timedelta(days=1)
     _write_work(work)
+
+
+def _earlier_checks(demo: Demo, *, before: date, skip: set[int]) -> None:
+    """The check each credential had when its member joined, superseded on the day it was last rechecked.
+
+    The people step writes each member's latest check only (demo.people); a member who has worked since
+    joining was checked then too. The earlier row lapses the day the latest was made, so it never counts
+    as expiring (reminders take the latest per kind, coop.notify.reminders) and leaves no gap.
+    """
+    session = demo.session
+    session.flush()
+    members = session.exec(
+        select(Member).where(Member.status == MemberStatus.active, col(Member.joined_on) < before)
+    ).all()
+    joined = {m.id: m.joined_on for m in members if m.id not in skip}
+    earlier = []
+    for credential in session.exec(select(Credential).where(col(Credential.member_id).in_(list(joined)))).all():
+        on = joined[credential.member_id]
+        if credential.verified_on <= on:
+            continue
+        earlier.append(
+            Credential(
+                member_id=credential.member_id,
+                kind=credential.kind,
+                reference=credential.reference,
+                verified_on=on,
+                verified_by_user_id=demo.coordinator_id,
+                expires_on=credential.verified_on,
+                dbs_workforce=credential.dbs_workforce,
+                dbs_update_service=credential.dbs_update_service,
+                created_at=demo.at(on),
+            )
+        )
+    session.add_all(earlier)
+    session.flush()
 
 
 def _plan_recent(work: _Work) -> None:

@@ -1,6 +1,7 @@
 """The demo co-op's daily work around today: six weeks of worked and approved shifts, the last few days'
 timesheets (submitted, queried, not yet written), three weeks of open and booked cover (some urgent, some
-no member can take), and a client's and a member's cancellation.
+no member can take), and a client's and a member's cancellation; and, lighter, the worked shifts before
+those six weeks back to the start of the last complete financial year (load_past_work), for its books.
 
 Every booking passes the one eligibility rule set (coop.eligibility.rules) against what its member already
 holds; a request's status and a late cancellation's charge are the domain's own rules (coop.shifts.rules,

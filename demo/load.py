@@ -7,8 +7,8 @@ everyone (demo.people, demo.clients). Every demo sign-in uses the password `DEMO
 
 The content comes from generators seeded with `SEED` (demo.seed), so two loads give the same people and
 places; dates are relative to today, so some credentials are always about to expire whenever the demo is
-loaded. Rows are written straight through the ORM or in bulk (not the use-cases): the demo is data, not a
-workflow, and must load in a couple of seconds.
+loaded. People, places and shifts are written straight through the ORM or in bulk (not the use-cases): they
+are data, not a workflow, and load in a few seconds. Money is never written that way (see below).
 
 `load` is a list of small steps sharing one `Demo`; later areas add their own step at the end of `_steps`.
 Then come the co-op's daily work around today and its worked history back to the start of its last complete

@@ -7,11 +7,14 @@ everyone (demo.people, demo.clients). Every demo sign-in uses the password `DEMO
 
 The content comes from generators seeded with `SEED` (demo.seed), so two loads give the same people and
 places; dates are relative to today, so some credentials are always about to expire whenever the demo is
-loaded. Rows are written straight through the ORM or in bulk (not the use-cases): the demo is data, not a
-workflow, and must load in a couple of seconds.
+loaded. People, places and shifts are written straight through the ORM or in bulk (not the use-cases): they
+are data, not a workflow, and load in a few seconds. Money is never written that way (see below).
 
 `load` is a list of small steps sharing one `Demo`; later areas add their own step at the end of `_steps`.
-The last is the co-op's daily work around today (demo.work).
+Then come the co-op's daily work around today and its worked history back to the start of its last complete
+financial year (demo.work), all in that one transaction. Last, its books (demo.books): pay runs, invoices,
+payments and journals made by the money use-cases themselves, each committing as in a live co-op, so the
+demo's ledger reconciles exactly like a real one. On SQLite the whole load takes about 35 s on two cores.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from coop.auth.models import User
 from coop.clients.models import Client
 from coop.clock import at_local, today_local, utcnow
 from coop.members.models import Member
-from demo import clients, people, seed, work
+from demo import books, clients, people, seed, work
 from demo.people import CLIENT_DOMAIN, DEMO_PASSWORD, EXAMPLE_MEMBER_EMAIL, SIGN_INS
 
 SEED = 2026
@@ -77,7 +80,7 @@ def load_if_empty(engine: Engine, *, force: bool = False) -> bool:
 
 
 def load(session: Session) -> None:
-    """Write the whole demo co-op and commit once."""
+    """Write the demo co-op's people, places and work and commit once; then make its books (demo.books)."""
     demo = Demo(
         session=session,
         rng=seed.seeded(SEED),
@@ -90,6 +93,9 @@ def load(session: Session) -> None:
         demo.rng = seed.seeded(SEED, area)
         step(demo)
     session.commit()
+    # The books go through the money use-cases, each committing as it would in a live co-op (demo.books).
+    demo.rng = seed.seeded(SEED, "books")
+    books.load_books(demo)
 
 
 def _steps() -> tuple[tuple[str, Callable[[Demo], None]], ...]:
@@ -104,6 +110,7 @@ def _steps() -> tuple[tuple[str, Callable[[Demo], None]], ...]:
         ("sign-ins", people.load_sign_ins),
         ("history", people.load_history),
         ("work", work.load_work),
+        ("past work", work.load_past_work),
     )
 
 

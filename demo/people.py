@@ -100,7 +100,9 @@ GRADE_WEIGHTS: dict[str, tuple[tuple[str, int], ...]] = {
         ("U1", 10), ("U2", 8), ("U3", 6),
     ),
     Profession.nurse: (("5", 50), ("6", 35), ("7", 12), ("8a", 3)),
-    Profession.care_worker: (("2", 35), ("3", 45), ("4", 15), ("5", 5)),
+    # Care workers at the levels the care rate cards price (coop/pay/data/rate_cards.toml): pricing refuses
+    # a member whose grade has no card (coop/pay/service.py), so a level 4 or 5 carer's work could never be paid.
+    Profession.care_worker: (("1", 10), ("2", 40), ("3", 50)),
 }  # fmt: skip
 
 TEACHER_SUBJECTS = ("secondary-maths", "secondary-science", "secondary-english", "PE", "music")

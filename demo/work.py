@@ -1,6 +1,7 @@
 """The demo co-op's daily work around today: six weeks of worked and approved shifts, the last few days'
 timesheets (submitted, queried, not yet written), three weeks of open and booked cover (some urgent, some
-no member can take), and a client's and a member's cancellation.
+no member can take), and a client's and a member's cancellation; and, lighter, the worked shifts before
+those six weeks back to the start of the last complete financial year (load_past_work), for its books.
 
 Every booking passes the one eligibility rule set (coop.eligibility.rules) against what its member already
 holds; a request's status and a late cancellation's charge are the domain's own rules (coop.shifts.rules,
@@ -16,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
-from sqlmodel import select
+from sqlmodel import col, select
 
 from coop.auth.models import User
 from coop.bookings import facts
@@ -29,11 +30,12 @@ from coop.eligibility import rules as eligibility
 from coop.eligibility.rules import HeldShift, MemberFacts, ShiftFacts
 from coop.enums import ClientKind, MemberStatus, Profession
 from coop.history import HistoryEvent
-from coop.members.models import Member
+from coop.members.models import Credential, Member
 from coop.policy import Policy, get_policy
 from coop.shifts import rules as shift_rules
 from coop.shifts.models import Shift, ShiftRequest
 from coop.shifts.timing import DEFAULT_PATTERNS, local_span, working_days
+from demo import books
 from demo.clients import UHW, find_client
 from demo.people import CARER_SKILLS, TEACHER_SUBJECTS
 from demo.seed import insert_rows, next_monday, pick
@@ -50,6 +52,10 @@ if TYPE_CHECKING:
 HISTORY_DAYS = 42  # worked and approved, from this many days ago up to RECENT_DAYS ago
 RECENT_DAYS = 3  # the days still being settled: timesheets submitted, queried or not yet in
 AHEAD_DAYS = 21  # open and booked cover from tomorrow
+# Before those six weeks (load_past_work), a lighter day so the books' use-cases load in seconds: a school
+# and a ward a day (a second on about a third of days) and a care visit or day every other day or so.
+PAST_SECOND_SHARE = 0.3
+PAST_CARE_SHARE = 0.5
 
 # The skill a ward asks for when it asks for one (ICU wards always do, with a minimum band).
 WARD_SKILL = {
@@ -146,12 +152,23 @@ class _Work:
 
 def load_work(demo: Demo) -> None:
     """Shift requests, bookings, timesheets and cancellations around today, all within the rules."""
+    work = _new_work(demo, demo.today - timedelta(days=HISTORY_DAYS + 2), demo.today + timedelta(days=AHEAD_DAYS + 2))
+    _plan_named_work(work)
+    _plan_history(work)
+    _plan_recent(work)
+    _plan_ahead(work)
+    _plan_cancellations(work)
+    _write_work(work)
+
+
+def _new_work(demo: Demo, first: date, last: date) -> _Work:
+    """What planning needs: every active member's facts, with the shifts they already hold from first to last."""
     session = demo.session
     session.flush()
     policy = get_policy()
     active = list(session.exec(select(Member).where(Member.status == MemberStatus.active).order_by(Member.id)).all())
-    window_from = at_local(demo.today - timedelta(days=HISTORY_DAYS + 2), time(0, 0))
-    window_to = at_local(demo.today + timedelta(days=AHEAD_DAYS + 2), time(0, 0))
+    window_from = at_local(first, time(0, 0))
+    window_to = at_local(last, time(0, 0))
     client_ids = [c.id for c in demo.clients]
     users = session.exec(select(User.id, User.member_id, User.client_id)).all()
     work = _Work(
@@ -170,12 +187,7 @@ def load_work(demo: Demo) -> None:
         member_facts.credentials = [
             _Credential(c.kind, c.verified_on, c.expires_on, c.dbs_workforce) for c in member_facts.credentials
         ]
-    _plan_named_work(work)
-    _plan_history(work)
-    _plan_recent(work)
-    _plan_ahead(work)
-    _plan_cancellations(work)
-    _write_work(work)
+    return work
 
 
 # Planning ----------------------------------------------------------------------------------------
@@ -403,6 +415,82 @@ def _plan_history(work: _Work) -> None:
         for request in planned:
             if not _fill(work, request.shifts[0], "completed"):
                 work.requests.remove(request)  # nobody worked it: it is not part of the history
+
+
+def load_past_work(demo: Demo) -> None:
+    """The co-op's worked and approved shifts from the start of its last complete financial year up to the six
+    weeks load_work writes: the history its books are made from (demo.books).
+
+    A profession's work starts on the first day its pay can be priced (the rate cards in force, demo.books):
+    pricing refuses work no card covers. Every booking passes the one rule set against the register as it
+    stood on the day, so the register gets each member's earlier checks (_earlier_checks); the named sign-ins'
+    own history stays the six weeks of load_work.
+    """
+    first = books.books_start(demo.today)
+    last = demo.today - timedelta(days=HISTORY_DAYS + 1)
+    named_ids = {m.id for m in demo.named_members.values()}
+    _earlier_checks(demo, before=last, skip=named_ids)
+    work = _new_work(demo, first - timedelta(days=2), last + timedelta(days=3))
+    priced_from = books.priced_from()
+    rng = work.rng
+    schools = [c for c in demo.clients if c.kind == ClientKind.school]
+    wards = [c for c in demo.clients if c.kind == ClientKind.ward]
+    care = [c for c in demo.clients if c.kind == ClientKind.care_provider]
+    day = first
+    while day <= last:
+        planned: list[_PlannedRequest] = []
+        if day.weekday() < 5 and day >= priced_from[Profession.supply_teacher]:
+            for school in rng.sample(schools, 2 if rng.random() < PAST_SECOND_SHARE else 1):
+                planned.append(
+                    _plan(work, school, pick(rng, SCHOOL_PATTERNS), day, skills=_school_skills(rng, school),
+                          notes=rng.choice(SCHOOL_NOTES))
+                )  # fmt: skip
+        if day >= priced_from[Profession.nurse]:
+            for ward in rng.sample(wards, 2 if rng.random() < PAST_SECOND_SHARE else 1):
+                planned.append(_plan(work, ward, pick(rng, WARD_PATTERNS), day, **_ward_request_terms(rng, ward)))
+        if day >= priced_from[Profession.care_worker] and rng.random() < PAST_CARE_SHARE:
+            provider = rng.choice(care)
+            planned.append(_plan(work, provider, pick(rng, CARE_PATTERNS), day, notes=rng.choice(CARE_NOTES)))
+        for request in planned:
+            if not _fill(work, request.shifts[0], "completed", avoid=named_ids):
+                work.requests.remove(request)  # nobody worked it: it is not part of the history
+        day += timedelta(days=1)
+    _write_work(work)
+
+
+def _earlier_checks(demo: Demo, *, before: date, skip: set[int]) -> None:
+    """The check each credential had when its member joined, superseded on the day it was last rechecked.
+
+    The people step writes each member's latest check only (demo.people); a member who has worked since
+    joining was checked then too. The earlier row lapses the day the latest was made, so it never counts
+    as expiring (reminders take the latest per kind, coop.notify.reminders) and leaves no gap.
+    """
+    session = demo.session
+    session.flush()
+    members = session.exec(
+        select(Member).where(Member.status == MemberStatus.active, col(Member.joined_on) < before)
+    ).all()
+    joined = {m.id: m.joined_on for m in members if m.id not in skip}
+    earlier = []
+    for credential in session.exec(select(Credential).where(col(Credential.member_id).in_(list(joined)))).all():
+        on = joined[credential.member_id]
+        if credential.verified_on <= on:
+            continue
+        earlier.append(
+            Credential(
+                member_id=credential.member_id,
+                kind=credential.kind,
+                reference=credential.reference,
+                verified_on=on,
+                verified_by_user_id=demo.coordinator_id,
+                expires_on=credential.verified_on,
+                dbs_workforce=credential.dbs_workforce,
+                dbs_update_service=credential.dbs_update_service,
+                created_at=demo.at(on),
+            )
+        )
+    session.add_all(earlier)
+    session.flush()
 
 
 def _plan_recent(work: _Work) -> None:

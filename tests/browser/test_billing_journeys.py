@@ -1,7 +1,8 @@
 """Invoices on a phone: a coordinator previews an invoicing run over the demo's approved timesheets, then issues
 it; a ward's contact opens one of their invoices and its PDF; axe-core finds no serious violation on these pages.
 
-The demo's six weeks of approved work are not invoiced when it loads, so the run has something to issue. The
+The demo's months before this one are invoiced when it loads (demo.books), this month's work is not, so the
+run over the last seven weeks has something to issue. The
 client's journey issues through the billing use-case against the live server's database when the coordinator's
 journey has not run first (each test stands alone).
 """
@@ -21,12 +22,7 @@ from coop.clock import today_local
 from coop.db import make_engine
 from tests.browser.conftest import axe_violations, describe, sign_in
 
-pytestmark = [
-    pytest.mark.browser,
-    # The demo has members with no grade whose approved work pay.quote_work refuses ("grade"), so any run over
-    # the demo's weeks is refused as a whole. Strict: this fails once the demo (or pricing) is fixed.
-    pytest.mark.xfail(reason="demo members without a grade cannot be priced", strict=True),
-]
+pytestmark = pytest.mark.browser
 DAYS_BACK = 50  # more than the demo's six weeks of approved work
 
 

@@ -11,12 +11,24 @@ app = typer.Typer(help="Run an agency-worker co-operative.", no_args_is_help=Tru
 
 @app.command()
 def migrate() -> None:
-    """Bring the database schema up to date (SQLite or PostgreSQL, from COOP_DATABASE_URL)."""
+    """Bring the database schema up to date (SQLite or PostgreSQL, from COOP_DATABASE_URL), and add the shipped
+    rate cards the database does not have yet (never changing a card it has: coordinators add cards from a date)."""
+    from sqlmodel import Session
+
+    from coop.db import make_engine
     from coop.migrate import upgrade
+    from coop.pay import service as pay_service
 
     settings = get_settings()
     upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            added = pay_service.load_rate_cards(session=session)
+    finally:
+        engine.dispose()
     typer.echo(f"Database is up to date: {settings.database_url}")
+    typer.echo(f"Rate cards added from the shipped file: {added}.")
 
 
 @app.command()

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from coop.access import Actor, require_role
@@ -124,7 +125,26 @@ def price_approved_timesheets(session: Session, *, member_id: int | None = None,
     `strict` refuses (InvalidInput naming the timesheet) when one cannot be priced, e.g. no rate card for the
     member's grade; otherwise that timesheet is left unpriced and reported in `refused`.
     """
-    query = select(Timesheet).where(Timesheet.status == TimesheetStatus.approved)
+    # Only what needs pricing: no pricing yet, or a latest pricing whose figures differ (years of history are
+    # otherwise read on every pay run).
+    last = select(PayPricing.timesheet_id, sa.func.max(PayPricing.sequence).label("sequence"))
+    last = last.group_by(PayPricing.timesheet_id).subquery()
+    priced = aliased(PayPricing)
+    query = (
+        select(Timesheet)
+        .outerjoin(last, last.c.timesheet_id == Timesheet.id)
+        .outerjoin(priced, sa.and_(priced.timesheet_id == Timesheet.id, priced.sequence == last.c.sequence))
+        .where(
+            Timesheet.status == TimesheetStatus.approved,
+            sa.or_(
+                priced.id.is_(None),
+                priced.started_at != Timesheet.started_at,
+                priced.ended_at != Timesheet.ended_at,
+                priced.break_minutes != Timesheet.break_minutes,
+                priced.worked_minutes != Timesheet.worked_minutes,
+            ),
+        )
+    )
     if member_id is not None:
         query = query.where(Timesheet.member_id == member_id)
     sheets = session.exec(query.order_by(col(Timesheet.id))).all()

@@ -59,6 +59,10 @@ def test_migrate_makes_the_whole_schema_in_an_empty_sqlite_file(sqlite_file):
     tables, revision = _in(sqlite_file, schema)
     assert set(SQLModel.metadata.tables) <= tables
     assert revision == ScriptDirectory.from_config(alembic_config(sqlite_file)).get_current_head()
+    # The shipped rate cards are loaded once: a second migrate adds none and changes none.
+    assert "Rate cards added from the shipped file: 0." not in result.output
+    again = runner.invoke(app, ["migrate"])
+    assert again.exit_code == 0 and "Rate cards added from the shipped file: 0." in again.output
 
 
 def test_demo_loads_the_demo_coop_once_and_prints_the_sign_ins_at_the_configured_port(sqlite_file, monkeypatch):

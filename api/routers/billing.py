@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
+from api.openapi import errors
 from coop.billing import documents
 from coop.billing import service as billing
 from coop.billing.models import Invoice, InvoiceLine
@@ -131,7 +132,9 @@ def invoice_csv(invoice_id: InvoiceId, actor: CurrentActor, session: SessionDep)
     )
 
 
-@router.post("/invoices/{invoice_id}/credit-notes", response_model=InvoicePublic, status_code=201)
+@router.post(
+    "/invoices/{invoice_id}/credit-notes", response_model=InvoicePublic, status_code=201, responses=errors(409)
+)
 def credit_invoice(invoice_id: InvoiceId, body: CreditNoteIn, actor: CurrentActor, session: SessionDep):
     note = billing.issue_credit_note(
         session=session, actor=actor, invoice_id=invoice_id, reason=body.reason, amount_pence=body.amount_pence

@@ -37,7 +37,7 @@ def list_pay_runs(actor: CurrentActor, session: SessionDep):
     return PayRunsPublic(data=runs, count=len(runs))
 
 
-@router.post("/pay-runs", response_model=PayRunPublic, status_code=201)
+@router.post("/pay-runs", response_model=PayRunPublic, status_code=201, responses=errors(409))
 def create_pay_run(actor: CurrentActor, session: SessionDep, data: PayRunCreate):
     """A draft run for the period: every approved line worked in it or before it and not yet in a run."""
     return payroll.create_pay_run(
@@ -50,13 +50,13 @@ def get_pay_run(actor: CurrentActor, session: SessionDep, run_id: RunId):
     return payroll.get_pay_run(session=session, actor=actor, run_id=run_id)
 
 
-@router.post("/pay-runs/{run_id}/post", response_model=PayRunPublic)
+@router.post("/pay-runs/{run_id}/post", response_model=PayRunPublic, responses=errors(409))
 def post_pay_run(actor: CurrentActor, session: SessionDep, run_id: RunId):
     """Post the run: one balanced ledger entry (wages, holiday pay, employer NI and pension)."""
     return payroll.post_pay_run(session=session, actor=actor, run_id=run_id)
 
 
-@router.get("/payroll.csv", response_class=Response, responses=errors(404))
+@router.get("/payroll.csv", response_class=Response, responses=errors(404, 409))
 def payroll_csv(actor: CurrentActor, session: SessionDep, period_start: date, period_end: date):
     """The payroll provider's file for a posted run's period: one row per member. A second export gives the
     same bytes."""

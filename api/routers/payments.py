@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Query, UploadFile
 
+from api.openapi import errors
 from coop.billing import payments
 from coop.billing.schemas import (
     MAX_ID,
@@ -125,7 +126,7 @@ def get_payment(payment_id: PaymentId, actor: CurrentActor, session: SessionDep)
     return public(payments.get_payment(session, actor=actor, payment_id=payment_id))
 
 
-@router.post("/payments/{payment_id}/allocate", response_model=PaymentPublic)
+@router.post("/payments/{payment_id}/allocate", response_model=PaymentPublic, responses=errors(409))
 def allocate_payment(payment_id: PaymentId, body: AllocationIn, actor: CurrentActor, session: SessionDep):
     """Set part of a payment on account against an invoice: at most what is left of it and what the invoice owes."""
     payments.allocate_payment(
@@ -134,7 +135,7 @@ def allocate_payment(payment_id: PaymentId, body: AllocationIn, actor: CurrentAc
     return public(payments.get_payment(session, actor=actor, payment_id=payment_id))
 
 
-@router.post("/payments/{payment_id}/reverse", response_model=PaymentPublic)
+@router.post("/payments/{payment_id}/reverse", response_model=PaymentPublic, responses=errors(409))
 def reverse_payment(payment_id: PaymentId, body: ReversalIn, actor: CurrentActor, session: SessionDep):
     """Undo a payment recorded in error: its ledger entry is reversed today and its allocations freed."""
     payments.reverse_payment(session=session, actor=actor, payment_id=payment_id, reason=body.reason)

@@ -10,6 +10,7 @@ from datetime import date
 
 from fastapi import APIRouter
 
+from api.openapi import errors
 from coop.clock import today_local
 from coop.enums import Profession
 from coop.pay import service as pay_service
@@ -37,7 +38,7 @@ def list_rate_cards(
     )
 
 
-@router.post("", response_model=RateCardPublic, status_code=201)
+@router.post("", response_model=RateCardPublic, status_code=201, responses=errors(409))
 def add_rate_card(data: RateCardIn, actor: CurrentActor, session: SessionDep):
     """A new card from its `effective_from`: lines already priced keep the card they were priced with.
     The same profession, grade, kind and date twice is a 409 (`rate_card_exists`): add one from another date."""

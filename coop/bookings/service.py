@@ -23,7 +23,7 @@ from coop.bookings.schemas import BookingPublic
 from coop.clients.models import Client
 from coop.clock import elapsed_minutes, utcnow
 from coop.eligibility import rules as eligibility
-from coop.enums import BookingStatus, ClientKind, CoverStatus, Role
+from coop.enums import BookingStatus, ClientKind, CoverStatus, Role, TimesheetStatus
 from coop.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from coop.members.models import Member
 from coop.notify import service as notify
@@ -262,7 +262,12 @@ def _booking_rows(session: Session, bookings: list[Booking], actor: Actor, polic
                 can_cancel=_may_cancel(b, actor, now, policy),
                 timesheet_id=sheet.id if sheet else None,
                 timesheet_status=sheet.status if sheet else None,
-                timesheet_comment=(sheet.query_comment or sheet.resolution_comment) if sheet else None,
+                # Settled (approved after a query): the co-op's note; still queried: the client's question.
+                timesheet_comment=(
+                    (sheet.resolution_comment if sheet.status == TimesheetStatus.approved else sheet.query_comment)
+                    if sheet
+                    else None
+                ),
             )
         )
     return rows

@@ -12,7 +12,9 @@ from sqlmodel import Session, func, select
 from coop.auth import service as auth_service
 from coop.auth.models import User
 from coop.bookings import service as booking_service
+from coop.bookings import timesheets as timesheet_service
 from coop.bookings.models import Booking, Timesheet
+from coop.bookings.schemas import ResolveIn
 from coop.clock import travel_to
 from coop.cover import service as cover_service
 from demo import DEMO_PASSWORD
@@ -142,6 +144,17 @@ def test_the_member_submits_a_timesheet_for_a_past_booking(demo_app):
             assert sheet.status == "submitted"
             assert sheet.break_minutes == 30
             assert sheet.worked_minutes == 7 * 60 + 15 - 30  # 08:25 to 15:40 Welsh time, less the break
+            sheet_id = sheet.id
+
+        # The client queries it and a coordinator settles it: the member then reads the co-op's note.
+        coordinator = _actor(demo_app, "coordinator@demo.coop")
+        with Session(demo_app.state.engine, expire_on_commit=False) as db:
+            timesheet_service.query_timesheet(db, coordinator, sheet_id, "Was the break longer?")
+        assert "Was the break longer?" in client.get("/member/my-shifts").text
+        with Session(demo_app.state.engine, expire_on_commit=False) as db:
+            timesheet_service.resolve_timesheet(db, coordinator, sheet_id, ResolveIn(comment="Checked: 30 minutes."))
+        settled = client.get("/member/my-shifts").text
+        assert re.search("The co-op('|&#39;)s note:", settled) and "Checked: 30 minutes." in settled
 
 
 def test_a_member_cannot_open_another_members_timesheet_form(demo_app):
